@@ -1,0 +1,64 @@
+// ops.hpp — elementwise arithmetic and math functions, with NumPy broadcasting.
+//
+// Broadcasting (NumPy's rule): align the two shapes at their last axis; each pair of dimensions
+// must be equal or one of them 1, and the 1 is stretched. So a (N, M) matrix combines with
+//   a scalar (shape () or (1,)),   a row vector (M,) or (1, M),   a column (N, 1),
+// and any other pair that follows the rule. Anything else is a ShapeError naming both shapes:
+//   add: cannot broadcast (2, 3) with (4,): axis -1 has 3 vs 4
+// `*` is elementwise; the matrix product is matmul() in tensor/matmul.hpp.
+#pragma once
+
+#include "core/parallel.hpp"
+#include "tensor/tensor.hpp"
+
+namespace scratch {
+
+// The shape that `a op b` has, or a ShapeError that names `op`.
+Shape broadcast_shape(const Shape& a, const Shape& b, const char* op);
+
+Tensor operator+(const Tensor& a, const Tensor& b);
+Tensor operator-(const Tensor& a, const Tensor& b);
+Tensor operator*(const Tensor& a, const Tensor& b);
+Tensor operator/(const Tensor& a, const Tensor& b);
+Tensor operator+(const Tensor& a, Scalar s);
+Tensor operator-(const Tensor& a, Scalar s);
+Tensor operator*(const Tensor& a, Scalar s);
+Tensor operator/(const Tensor& a, Scalar s);
+Tensor operator+(Scalar s, const Tensor& a);
+Tensor operator-(Scalar s, const Tensor& a);
+Tensor operator*(Scalar s, const Tensor& a);
+Tensor operator/(Scalar s, const Tensor& a);
+Tensor operator-(const Tensor& a);
+
+Tensor exp(const Tensor& x);
+Tensor log(const Tensor& x);  // natural log; log(0) = -inf as in NumPy
+Tensor sqrt(const Tensor& x);
+Tensor abs(const Tensor& x);
+Tensor square(const Tensor& x);
+Tensor tanh(const Tensor& x);
+Tensor pow(const Tensor& x, Scalar p);
+Tensor maximum(const Tensor& x, Scalar s);  // np.maximum(x, s): ReLU is maximum(x, 0)
+Tensor minimum(const Tensor& x, Scalar s);
+Tensor maximum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, const Tensor& b);
+// 1 where x > s, else 0 — a mask to multiply with, like (x > s).astype(float).
+Tensor greater(const Tensor& x, Scalar s);
+
+// True when no element is NaN or ±infinity.
+bool all_finite(const Tensor& x);
+
+// y[i] = f(x[i]) for a function of one Scalar; f must not touch shared state (it may run in parallel).
+template <class F>
+Tensor apply(const Tensor& x, F f) {
+  Tensor y = Tensor::empty(x.shape());
+  const Scalar* in = x.data();
+  Scalar* out = y.data();
+  constexpr std::size_t kChunk = 4096;
+  parallel_for((x.size() + kChunk - 1) / kChunk, kChunk * 4, [&](std::size_t c) {
+    const std::size_t end = std::min(x.size(), (c + 1) * kChunk);
+    for (std::size_t i = c * kChunk; i < end; ++i) out[i] = f(in[i]);
+  });
+  return y;
+}
+
+}  // namespace scratch
