@@ -1,0 +1,56 @@
+// gradient_check.hpp — numerical gradients by central differences, and a report that compares
+// them with back-propagation.
+//
+//   ∂f/∂x_i ≈ (f(x + h·e_i) − f(x − h·e_i)) / 2h
+//
+// The error of the central difference is O(h²) from truncation plus O(ε·|f|/h) from rounding
+// (ε = machine epsilon), so h balances the two: 1e-4 in double (the books' value), 1e-2 in float.
+// Near a kink (ReLU at 0) the formula is wrong whenever x ± h crosses it; choose inputs whose
+// pre-activations stay farther than h from 0.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "tensor/tensor.hpp"
+
+namespace scratch {
+
+// The default finite-difference step for the build's Scalar.
+Scalar default_gradient_step();
+
+// Numerical gradient of f at x, with x's shape. f is called 2·x.size() times, each time with one
+// element of x perturbed by ±h; x is perturbed in place (so f may read it through a layer that
+// holds it) and every value is restored, also when f throws.
+Tensor numerical_gradient(const std::function<Scalar(const Tensor&)>& f, Tensor& x,
+                          Scalar h = default_gradient_step());
+
+// How one gradient compares with its numerical estimate.
+struct GradientComparison {
+  std::string name;        // "W1"
+  Shape shape;
+  Scalar mean_abs_diff;    // mean |Δ|, Δ = backprop − numerical
+  Scalar max_abs_diff;     // max |Δ|
+  // max |Δ| / max |numerical| (∞-norm relative error): the worst difference measured against the
+  // gradient's own scale. Element-wise |Δ_i|/|g_i| is not used: it explodes on entries that are
+  // almost 0 (pixels that are dark in nearly every image), where rounding noise dominates.
+  Scalar max_rel_error;
+  bool pass;               // max_rel_error <= the tolerance
+};
+
+GradientComparison compare_gradient(const std::string& name, const Tensor& backprop, const Tensor& numerical,
+                                    Scalar tolerance);
+
+// A table of comparisons and its verdict.
+struct GradientReport {
+  std::vector<GradientComparison> rows;
+  Scalar tolerance = 0;
+  bool pass() const;
+};
+
+// Prints  param  shape  mean|Δ|  max|Δ|  max rel  PASS/FAIL  — one line per row.
+std::ostream& operator<<(std::ostream& out, const GradientReport& report);
+
+}  // namespace scratch
