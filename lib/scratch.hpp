@@ -8,6 +8,7 @@
 #include "core/random.hpp"
 #include "core/scalar.hpp"
 #include "core/timer.hpp"
+#include "data/dataset.hpp"
 #include "layers/layer.hpp"
 #include "layers/param.hpp"
 #include "models/model.hpp"
