@@ -43,8 +43,4 @@ class TensorDataset : public Dataset {
   Tensor x_, t_;
 };
 
-// Copies rows order[begin..end) of `from` (first axis) into `into`, resizing it to (B, …).
-void gather_rows(const Tensor& from, const std::vector<std::size_t>& order, std::size_t begin, std::size_t end,
-                 Tensor& into);
-
 }  // namespace scratch

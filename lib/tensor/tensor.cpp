@@ -211,18 +211,26 @@ Tensor Tensor::slice_rows(std::size_t begin, std::size_t end) const {
 }
 
 Tensor Tensor::take_rows(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end) const {
+  Tensor t;
+  take_rows(order, begin, end, t);
+  return t;
+}
+
+void Tensor::take_rows(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end,
+                       Tensor& into) const {
   if (ndim() == 0 || begin > end || end > order.size())
-    fail<ShapeError>("take_rows: positions [", begin, ", ", end, ") do not fit an order of length ", order.size());
+    fail<ShapeError>("take_rows: positions [", begin, ", ", end, ") do not fit an order of length ", order.size(),
+                     " over a tensor of shape ", shape_string(shape_));
+  if (&into == this) fail<ValueError>("take_rows: the output must not be the tensor itself");
   Shape shape = shape_;
   shape[0] = end - begin;
-  Tensor t(shape);
+  into.resize(shape);
   const std::size_t row = shape_[0] == 0 ? 0 : size() / shape_[0];
   for (std::size_t i = begin; i < end; ++i) {
     if (order[i] >= shape_[0])
       fail<ShapeError>("take_rows: row ", order[i], " does not exist in a tensor of shape ", shape_string(shape_));
-    std::memcpy(t.data() + (i - begin) * row, data() + order[i] * row, row * sizeof(Scalar));
+    std::memcpy(into.data() + (i - begin) * row, data() + order[i] * row, row * sizeof(Scalar));
   }
-  return t;
 }
 
 void Tensor::fill(Scalar value) { std::fill(begin(), end(), value); }

@@ -95,6 +95,8 @@ class Tensor {
   Tensor slice_rows(std::size_t begin, std::size_t end) const;
   // The rows order[begin], …, order[end-1] along the first axis: x[order[begin:end]].
   Tensor take_rows(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end) const;
+  // The same written into `into`, which is resized and reuses its memory when the size is unchanged.
+  void take_rows(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end, Tensor& into) const;
 
   // ---- reductions (tensor/reduce.cpp); axis may be negative ----
   Scalar sum() const;
