@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ostream>
 #include <sstream>
@@ -314,13 +315,16 @@ Format choose_format(const std::vector<Scalar>& shown) {
   }
   f.scientific = any_finite_nonzero && (max_abs >= Scalar(1e16) || min_abs < Scalar(1e-4) ||
                                         max_abs / min_abs > Scalar(1e3) * Scalar(1e3) * Scalar(1e3));
-  // The fewest decimals (at most 8) that print every shown value the way %.8 would.
+  // The fewest decimals (at most 8) with which every shown value reads back as the same Scalar —
+  // NumPy's "unique" mode: 0.1f prints as 0.1, not as the double nearest to it, 0.100000001.
   for (Scalar v : shown) {
     if (!std::isfinite(v)) continue;
-    const std::string s = f.scientific ? trimmed_scientific(v, 8) : trimmed_fixed(v, 8);
-    const auto dot = s.find('.');
-    const auto stop = f.scientific ? s.find('e') : s.size();
-    f.decimals = std::max(f.decimals, static_cast<int>(stop - dot - 1));
+    int d = 0;
+    for (; d < 8; ++d) {
+      const std::string s = f.scientific ? trimmed_scientific(v, d) : trimmed_fixed(v, d);
+      if (static_cast<Scalar>(std::strtod(s.c_str(), nullptr)) == v) break;
+    }
+    f.decimals = std::max(f.decimals, d);
   }
   for (Scalar v : shown) {
     if (!std::isfinite(v)) {
