@@ -41,12 +41,12 @@ Tensors Node::backward(const Tensor& dout) {
   // A broken node (a learner's first try) is caught here rather than three nodes further upstream.
   const std::vector<std::string> names = input_names();
   if (grads.size() != input_shapes_.size())
-    fail<ValueError>(where(), "backward returned ", grads.size(), " gradients for ", input_shapes_.size(),
-                     " inputs ", names_tuple(names), "; it must return one per input");
+    fail<ValueError>(where(), "backward returned ", grads.size(), " gradients for ", input_shapes_.size(), " inputs ",
+                     names_tuple(names), "; it must return one per input");
   for (std::size_t i = 0; i < grads.size(); ++i) {
     if (grads[i].shape() != input_shapes_[i])
-      fail<ShapeError>(where(), "backward returned d", names[i], " of shape ", shape_string(grads[i].shape()),
-                       " but ", names[i], " had shape ", shape_string(input_shapes_[i]),
+      fail<ShapeError>(where(), "backward returned d", names[i], " of shape ", shape_string(grads[i].shape()), " but ",
+                       names[i], " had shape ", shape_string(input_shapes_[i]),
                        "; a gradient is shaped like its input");
   }
   return grads;

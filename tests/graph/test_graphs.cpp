@@ -1,5 +1,7 @@
 // test_graphs.cpp — whole graphs built from nodes: the book's apple and apple+orange purchases,
 // an affine layer composed from MatMul + Repeat + Add, and Repeat/Sum as each other's backward.
+#include <sstream>
+
 #include "graph/node_check.hpp"
 #include "test_util.hpp"
 
@@ -9,7 +11,10 @@ using scratch::test::seeded_randn;
 
 namespace {
 
-Scalar value(const Tensor& t) { return t.item(); }
+// A node's 0-d result against the book's number, within the build's rounding tolerance.
+void expect_value(const Tensor& actual, Scalar expected, const std::string& what) {
+  expect_allclose(actual, Tensor::scalar(expected), test::kExactRtol, test::kExactAtol, what);
+}
 
 }  // namespace
 
@@ -21,15 +26,15 @@ BOOST_AUTO_TEST_CASE(apple_graph) {
   MulNode mul_apple, mul_tax;
   const Tensor apple_price = mul_apple.forward({apple, apple_num});
   const Tensor price = mul_tax.forward({apple_price, tax});
-  BOOST_TEST(value(price) == 220, boost::test_tools::tolerance(test::kExactRtol));
+  expect_value(price, 220, "price");
 
   // dtax = apple_price = 200;  dapple_price = tax = 1.1
   // dapple = dapple_price · num = 2.2;  dapple_num = dapple_price · apple = 110
   const Tensors tax_grads = mul_tax.backward(Tensor::scalar(1));
   const Tensors apple_grads = mul_apple.backward(tax_grads[0]);
-  BOOST_TEST(value(apple_grads[0]) == 2.2, boost::test_tools::tolerance(test::kExactRtol));
-  BOOST_TEST(value(apple_grads[1]) == 110, boost::test_tools::tolerance(test::kExactRtol));
-  BOOST_TEST(value(tax_grads[1]) == 200, boost::test_tools::tolerance(test::kExactRtol));
+  expect_value(apple_grads[0], Scalar(2.2), "dapple");
+  expect_value(apple_grads[1], 110, "dapple_num");
+  expect_value(tax_grads[1], 200, "dtax");
   BOOST_TEST(price.ndim() == 0u);  // scalars in, scalars out
 }
 
@@ -43,19 +48,18 @@ BOOST_AUTO_TEST_CASE(apple_and_orange_graph) {
   const Tensor orange_price = mul_orange.forward({orange, orange_num});
   const Tensor all_price = add_fruit.forward({apple_price, orange_price});
   const Tensor price = mul_tax.forward({all_price, tax});
-  BOOST_TEST(value(price) == 715, boost::test_tools::tolerance(test::kExactRtol));
+  expect_value(price, 715, "price");
 
   // Backward in reverse order. The Add node passes 1.1 to both branches unchanged.
-  const Tensors tax_grads = mul_tax.backward(Tensor::scalar(1));        // {1.1, 650}
-  const Tensors fruit_grads = add_fruit.backward(tax_grads[0]);         // {1.1, 1.1}
-  const Tensors orange_grads = mul_orange.backward(fruit_grads[1]);     // {1.1 · 3, 1.1 · 150}
-  const Tensors apple_grads = mul_apple.backward(fruit_grads[0]);       // {1.1 · 2, 1.1 · 100}
-  const auto tol = boost::test_tools::tolerance(test::kExactRtol);
-  BOOST_TEST(value(apple_grads[0]) == 2.2, tol);
-  BOOST_TEST(value(apple_grads[1]) == 110, tol);
-  BOOST_TEST(value(orange_grads[0]) == 3.3, tol);
-  BOOST_TEST(value(orange_grads[1]) == 165, tol);
-  BOOST_TEST(value(tax_grads[1]) == 650, tol);
+  const Tensors tax_grads = mul_tax.backward(Tensor::scalar(1));     // {1.1, 650}
+  const Tensors fruit_grads = add_fruit.backward(tax_grads[0]);      // {1.1, 1.1}
+  const Tensors orange_grads = mul_orange.backward(fruit_grads[1]);  // {1.1 · 3, 1.1 · 150}
+  const Tensors apple_grads = mul_apple.backward(fruit_grads[0]);    // {1.1 · 2, 1.1 · 100}
+  expect_value(apple_grads[0], Scalar(2.2), "dapple");
+  expect_value(apple_grads[1], 110, "dapple_num");
+  expect_value(orange_grads[0], Scalar(3.3), "dorange");
+  expect_value(orange_grads[1], 165, "dorange_num");
+  expect_value(tax_grads[1], 650, "dtax");
 }
 
 BOOST_AUTO_TEST_CASE(a_node_remembers_only_its_last_forward) {
@@ -65,8 +69,8 @@ BOOST_AUTO_TEST_CASE(a_node_remembers_only_its_last_forward) {
   mul.forward({Tensor::scalar(100), Tensor::scalar(2)});
   mul.forward({Tensor::scalar(150), Tensor::scalar(3)});
   const Tensors grads = mul.backward(Tensor::scalar(1));
-  BOOST_TEST(value(grads[0]) == 3);
-  BOOST_TEST(value(grads[1]) == 150);
+  expect_value(grads[0], 3, "dx");
+  expect_value(grads[1], 150, "dy");
 }
 
 // y = x · W + b as three nodes: xW = MatMul(x, W), B = Repeat_N(b), y = Add(xW, B).
@@ -81,9 +85,9 @@ struct AffineFromNodes {
   }
   // → {dx, dW, db}
   Tensors backward(const Tensor& dout) {
-    const Tensors add_grads = add.backward(dout);                 // {dxW, dB}
-    const Tensors matmul_grads = matmul.backward(add_grads[0]);   // {dx, dW}
-    const Tensor db = repeat.backward(add_grads[1])[0];           // Σ over the rows of dB
+    const Tensors add_grads = add.backward(dout);                // {dxW, dB}
+    const Tensors matmul_grads = matmul.backward(add_grads[0]);  // {dx, dW}
+    const Tensor db = repeat.backward(add_grads[1])[0];          // Σ over the rows of dB
     return {matmul_grads[0], matmul_grads[1], db};
   }
 };

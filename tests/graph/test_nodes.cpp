@@ -8,9 +8,9 @@
 
 using namespace scratch;
 using scratch::test::check_node_gradients;
+using scratch::test::expect_allclose;
 using scratch::test::kCloseAtol;
 using scratch::test::kCloseRtol;
-using scratch::test::expect_allclose;
 using scratch::test::seeded_randn;
 
 namespace {
@@ -24,7 +24,8 @@ void expect_error(F f, std::initializer_list<std::string> parts) {
   } catch (const E& e) {
     const std::string message = e.what();
     for (const std::string& part : parts) {
-      BOOST_CHECK_MESSAGE(message.find(part) != std::string::npos, "message '" << message << "' lacks '" << part << "'");
+      BOOST_CHECK_MESSAGE(message.find(part) != std::string::npos,
+                          "message '" << message << "' lacks '" << part << "'");
     }
   }
 }
@@ -174,10 +175,12 @@ BOOST_AUTO_TEST_CASE(matmul_numerical_gradients) {
 
 BOOST_AUTO_TEST_CASE(matmul_matches_the_naive_product_on_awkward_shapes) {
   // (N, D, M): 1×1, a single row, a single column, primes, and sizes past a cache block.
-  const std::vector<std::array<std::size_t, 3>> shapes = {{1, 1, 1}, {1, 7, 13}, {13, 1, 5}, {17, 31, 37}, {67, 129, 3}};
+  const std::vector<std::array<std::size_t, 3>> shapes = {
+      {1, 1, 1}, {1, 7, 13}, {13, 1, 5}, {17, 31, 37}, {67, 129, 3}};
   std::uint64_t seed = 10;
   for (const auto& [n, d, m] : shapes) {
-    const Tensor x = seeded_randn({n, d}, seed++), W = seeded_randn({d, m}, seed++), dout = seeded_randn({n, m}, seed++);
+    const Tensor x = seeded_randn({n, d}, seed++), W = seeded_randn({d, m}, seed++),
+                 dout = seeded_randn({n, m}, seed++);
     MatMulNode node;
     const std::string what = "(" + std::to_string(n) + ", " + std::to_string(d) + ", " + std::to_string(m) + ")";
     expect_allclose(node.forward({x, W}), matmul_naive(x, W), kCloseRtol, kCloseAtol, what + " out");
@@ -206,10 +209,10 @@ BOOST_AUTO_TEST_CASE(matmul_caches_a_copy_and_backward_can_repeat) {
 BOOST_AUTO_TEST_CASE(sum_to_shape_by_hand) {
   const Tensor g = Tensor::from_rows({{1, 2, 3}, {4, 5, 6}});
   expect_allclose(sum_to_shape(g, {2, 3}), g);
-  expect_allclose(sum_to_shape(g, {3}), Tensor::from_vector({3}, {5, 7, 9}));        // columns: 1+4, 2+5, 3+6
+  expect_allclose(sum_to_shape(g, {3}), Tensor::from_vector({3}, {5, 7, 9}));  // columns: 1+4, 2+5, 3+6
   expect_allclose(sum_to_shape(g, {1, 3}), Tensor::from_rows({{5, 7, 9}}));
-  expect_allclose(sum_to_shape(g, {2, 1}), Tensor::from_rows({{6}, {15}}));          // rows: 1+2+3, 4+5+6
-  expect_allclose(sum_to_shape(g, {}), Tensor::scalar(21));                          // everything
+  expect_allclose(sum_to_shape(g, {2, 1}), Tensor::from_rows({{6}, {15}}));  // rows: 1+2+3, 4+5+6
+  expect_allclose(sum_to_shape(g, {}), Tensor::scalar(21));                  // everything
   expect_allclose(sum_to_shape(g, {1}), Tensor::from_vector({1}, {21}));
   expect_allclose(sum_to_shape(g, {1, 1}), Tensor::from_rows({{21}}));
   expect_error<ShapeError>([&] { sum_to_shape(g, {2}); }, {"(2,)", "(2, 3)"});
@@ -236,10 +239,16 @@ BOOST_AUTO_TEST_CASE(shape_errors_of_each_node) {
   expect_error<ShapeError>([&] { MulNode().forward({a, Tensor::ones({3, 3})}); }, {"Mul node", "(2, 3)", "(3, 3)"});
   expect_error<ShapeError>([&] { RepeatNode(3).forward({a}); }, {"Repeat node", "(2, 3)", "(D,) or (1, D)"});
   expect_error<ShapeError>([&] { SumNode().forward({Tensor::ones({3})}); }, {"Sum node", "(3,)", "(N, D)"});
-  expect_error<ShapeError>([&] { MatMulNode().forward({a, Tensor::ones({4, 5})}); },
-                           {"MatMul node: x has shape (2, 3) but W has shape (4, 5): x's 3 columns must equal W's 4 rows"});
-  expect_error<ShapeError>([&] { MatMulNode().forward({Tensor::ones({3}), Tensor::ones({3, 4})}); },
-                           {"MatMul node", "(3,)", "(3, 4)", "(1, D)"});
+  expect_error<ShapeError>(
+      [&] {
+        MatMulNode().forward({a, Tensor::ones({4, 5})});
+      },
+      {"MatMul node: x has shape (2, 3) but W has shape (4, 5): x's 3 columns must equal W's 4 rows"});
+  expect_error<ShapeError>(
+      [&] {
+        MatMulNode().forward({Tensor::ones({3}), Tensor::ones({3, 4})});
+      },
+      {"MatMul node", "(3,)", "(3, 4)", "(1, D)"});
   expect_error<ValueError>([] { RepeatNode(0); }, {"Repeat node", "at least 1"});
 }
 
@@ -261,8 +270,11 @@ class BrokenTranspose : public Node {
 BOOST_AUTO_TEST_CASE(a_wrong_backward_is_caught_by_the_contract) {
   BrokenTranspose wrong_shape(1);
   wrong_shape.forward({Tensor::ones({2, 3})});
-  expect_error<ShapeError>([&] { wrong_shape.backward(Tensor::ones({3, 2})); },
-                           {"BrokenTranspose node", "dx of shape (3, 2)", "x had shape (2, 3)"});
+  expect_error<ShapeError>(
+      [&] {
+        wrong_shape.backward(Tensor::ones({3, 2}));
+      },
+      {"BrokenTranspose node", "dx of shape (3, 2)", "x had shape (2, 3)"});
   BrokenTranspose wrong_count(2);
   wrong_count.forward({Tensor::ones({2, 2})});
   expect_error<ValueError>([&] { wrong_count.backward(Tensor::ones({2, 2})); }, {"2 gradients for 1 inputs (x)"});
