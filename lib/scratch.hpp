@@ -9,6 +9,8 @@
 #include "core/scalar.hpp"
 #include "core/timer.hpp"
 #include "data/dataset.hpp"
+#include "graph/node.hpp"
+#include "graph/nodes.hpp"
 #include "layers/layer.hpp"
 #include "layers/param.hpp"
 #include "models/model.hpp"
