@@ -12,6 +12,8 @@
 #include "layers/layer.hpp"
 #include "layers/param.hpp"
 #include "models/model.hpp"
+#include "optim/optimizer.hpp"
+#include "optim/optimizers.hpp"
 #include "tensor/matmul.hpp"
 #include "tensor/ops.hpp"
 #include "tensor/storage.hpp"
