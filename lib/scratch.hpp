@@ -18,5 +18,8 @@
 #include "tensor/ops.hpp"
 #include "tensor/storage.hpp"
 #include "tensor/tensor.hpp"
+#include "train/clip.hpp"
 #include "train/dedup.hpp"
 #include "train/gradient_check.hpp"
+#include "train/history.hpp"
+#include "train/trainer.hpp"
