@@ -1,0 +1,89 @@
+// optimizer.hpp — the contract every optimizer follows, and the per-parameter state they share.
+//
+// An optimizer takes the *distinct* parameters of a model after remove_duplicates (train/dedup.hpp)
+// and moves each value against its total gradient:
+//
+//   params = remove_duplicates(model.params());   // writes Param::grad = Σ over uses
+//   optimizer.update(params);                      // W ← W − (a step computed from W.grad)
+//
+// Stateful optimizers remember something per parameter between steps (Momentum a velocity v,
+// AdaGrad/RMSprop a sum of squares h, Adam the moments m and v). That state belongs to the
+// parameter's identity, Param::id(), which is unique for the life of the process:
+//   - not to a list position: a model that lists its parameters in another order still gets each
+//     velocity applied to the right weight (the book's `self.v[i]` would silently mix them up);
+//   - not to a memory address: a freed parameter's address can be reused by a new one.
+// An optimizer serves one set of parameters, fixed by its first update. Passing a different set
+// later (a parameter it has never seen, or one that is missing, or one listed twice) is almost
+// always a bug — the wrong model, or gradients not de-duplicated — so it is a ValueError that
+// names the parameter; reset() starts over deliberately.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "layers/param.hpp"
+
+namespace scratch {
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+
+  // Type name for messages and reports, e.g. "Adam".
+  const std::string& name() const { return name_; }
+
+  // One step on every parameter in `params`, reading p->grad and writing p->value in place.
+  // `params` must hold each parameter once (use remove_duplicates) and the same set on every call;
+  // the order may change. Throws ValueError (set changed, duplicate, null) or ShapeError (a grad
+  // whose shape is not its value's) before any parameter or state is modified.
+  virtual void update(const std::vector<ParamPtr>& params) = 0;
+
+  Scalar lr() const { return lr_; }
+  // A new learning rate for the following steps (learning-rate schedules); must be finite and > 0.
+  void set_lr(Scalar lr);
+
+  // Completed update() calls since construction or reset().
+  std::size_t steps() const { return steps_; }
+
+  // Forgets the parameter set and all per-parameter state: the next update starts afresh.
+  void reset();
+
+ protected:
+  // What an optimizer remembers about one parameter.
+  struct ParamState {
+    std::string name;             // for messages: the parameter's name when it was first seen
+    std::vector<Tensor> slots;    // `state_slots` tensors of the value's shape, zero at first
+    std::uint64_t last_check = 0; // the begin_step call that last saw it (finds duplicates and missing ones)
+  };
+
+  // state_slots: how many tensors of state each parameter needs (0 for SGD, 2 for Adam).
+  // Throws ValueError when lr is not finite and > 0.
+  Optimizer(std::string name, Scalar lr, std::size_t state_slots);
+
+  // Validates `params` as described at update() and returns each parameter's state, in the order of
+  // `params`. On the first call it creates the state (zeros); afterwards the set must be unchanged.
+  // Counts the step only when everything is valid. The returned vector is reused across calls.
+  const std::vector<ParamState*>& begin_step(const std::vector<ParamPtr>& params);
+
+  // Throws ValueError "<name>: <what> must be in [0, 1), got <value>" unless 0 <= value < 1.
+  void check_unit_interval(const char* what, Scalar value) const;
+
+  Scalar lr_;
+
+ private:
+  void collect_states(const std::vector<ParamPtr>& params, bool first);
+  std::string known_names() const;
+
+  std::string name_;
+  std::size_t state_slots_;
+  std::size_t steps_ = 0;
+  std::uint64_t checks_ = 0;  // begin_step calls, including rejected ones
+  bool registered_ = false;   // whether the parameter set is fixed (after the first good update)
+  std::unordered_map<std::uint64_t, ParamState> states_;  // keyed by Param::id()
+  std::vector<ParamState*> step_states_;
+};
+
+}  // namespace scratch

@@ -1,0 +1,140 @@
+// optimizers.cpp — the update rules of optimizers.hpp, one plain loop per parameter.
+//
+// In every loop: W = the parameter's value, g = its gradient, and the state tensors (v, h, m) are
+// those of *this* parameter, found by its identity in begin_step (optimizer.cpp).
+#include "optim/optimizers.hpp"
+
+#include <cmath>
+
+namespace scratch {
+namespace {
+
+// Keeps g / (√h + ε) finite while h is still 0 (the books' value).
+constexpr Scalar kEpsilon = Scalar(1e-7);
+
+}  // namespace
+
+// ---- SGD: W ← W − lr·g ----
+
+SGD::SGD(Scalar lr) : Optimizer("SGD", lr, 0) {}
+
+void SGD::update(const std::vector<ParamPtr>& params) {
+  begin_step(params);
+  for (const ParamPtr& p : params) {
+    Scalar* W = p->value.data();
+    const Scalar* g = p->grad.data();
+    const std::size_t n = p->value.size();
+    for (std::size_t i = 0; i < n; ++i) W[i] -= lr_ * g[i];
+  }
+}
+
+// ---- Momentum: v ← α·v − lr·g, W ← W + v ----
+
+Momentum::Momentum(Scalar lr, Scalar momentum) : Optimizer("Momentum", lr, 1), momentum_(momentum) {
+  check_unit_interval("momentum", momentum);
+}
+
+void Momentum::update(const std::vector<ParamPtr>& params) {
+  const std::vector<ParamState*>& states = begin_step(params);
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    Scalar* W = params[k]->value.data();
+    const Scalar* g = params[k]->grad.data();
+    Scalar* v = states[k]->slots[0].data();
+    const std::size_t n = params[k]->value.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      v[i] = momentum_ * v[i] - lr_ * g[i];
+      W[i] += v[i];
+    }
+  }
+}
+
+// ---- Nesterov: W ← W + α²·v − (1+α)·lr·g, then v ← α·v − lr·g (v is the previous velocity
+// in the first line) ----
+
+Nesterov::Nesterov(Scalar lr, Scalar momentum) : Optimizer("Nesterov", lr, 1), momentum_(momentum) {
+  check_unit_interval("momentum", momentum);
+}
+
+void Nesterov::update(const std::vector<ParamPtr>& params) {
+  const std::vector<ParamState*>& states = begin_step(params);
+  const Scalar a = momentum_;
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    Scalar* W = params[k]->value.data();
+    const Scalar* g = params[k]->grad.data();
+    Scalar* v = states[k]->slots[0].data();
+    const std::size_t n = params[k]->value.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      W[i] += a * a * v[i] - (1 + a) * lr_ * g[i];
+      v[i] = a * v[i] - lr_ * g[i];
+    }
+  }
+}
+
+// ---- AdaGrad: h ← h + g⊙g, W ← W − lr·g / (√h + ε) ----
+
+AdaGrad::AdaGrad(Scalar lr) : Optimizer("AdaGrad", lr, 1) {}
+
+void AdaGrad::update(const std::vector<ParamPtr>& params) {
+  const std::vector<ParamState*>& states = begin_step(params);
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    Scalar* W = params[k]->value.data();
+    const Scalar* g = params[k]->grad.data();
+    Scalar* h = states[k]->slots[0].data();
+    const std::size_t n = params[k]->value.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      h[i] += g[i] * g[i];
+      W[i] -= lr_ * g[i] / (std::sqrt(h[i]) + kEpsilon);
+    }
+  }
+}
+
+// ---- RMSprop: h ← ρ·h + (1−ρ)·g⊙g, W ← W − lr·g / (√h + ε) ----
+
+RMSprop::RMSprop(Scalar lr, Scalar decay_rate) : Optimizer("RMSprop", lr, 1), decay_rate_(decay_rate) {
+  check_unit_interval("decay_rate", decay_rate);
+}
+
+void RMSprop::update(const std::vector<ParamPtr>& params) {
+  const std::vector<ParamState*>& states = begin_step(params);
+  const Scalar rho = decay_rate_;
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    Scalar* W = params[k]->value.data();
+    const Scalar* g = params[k]->grad.data();
+    Scalar* h = states[k]->slots[0].data();
+    const std::size_t n = params[k]->value.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      h[i] = rho * h[i] + (1 - rho) * g[i] * g[i];
+      W[i] -= lr_ * g[i] / (std::sqrt(h[i]) + kEpsilon);
+    }
+  }
+}
+
+// ---- Adam: m ← m + (1−β₁)(g − m), v ← v + (1−β₂)(g⊙g − v), W ← W − lr_t·m / (√v + ε) ----
+
+Adam::Adam(Scalar lr, Scalar beta1, Scalar beta2) : Optimizer("Adam", lr, 2), beta1_(beta1), beta2_(beta2) {
+  check_unit_interval("beta1", beta1);
+  check_unit_interval("beta2", beta2);
+}
+
+void Adam::update(const std::vector<ParamPtr>& params) {
+  const std::vector<ParamState*>& states = begin_step(params);
+  // Bias correction, computed in double: β₂ᵗ with β₂ = 0.999 is 1 − 0.001·t at first, and in float
+  // 1 − β₂ᵗ would lose most of its digits.
+  const double t = static_cast<double>(steps());
+  const Scalar lr_t = static_cast<Scalar>(static_cast<double>(lr_) * std::sqrt(1.0 - std::pow(double(beta2_), t)) /
+                                          (1.0 - std::pow(double(beta1_), t)));
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    Scalar* W = params[k]->value.data();
+    const Scalar* g = params[k]->grad.data();
+    Scalar* m = states[k]->slots[0].data();
+    Scalar* v = states[k]->slots[1].data();
+    const std::size_t n = params[k]->value.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      m[i] += (1 - beta1_) * (g[i] - m[i]);
+      v[i] += (1 - beta2_) * (g[i] * g[i] - v[i]);
+      W[i] -= lr_t * m[i] / (std::sqrt(v[i]) + kEpsilon);
+    }
+  }
+}
+
+}  // namespace scratch

@@ -1,0 +1,110 @@
+// trainer.hpp — the book's Trainer: the loop that turns a Model and an Optimizer into a trained model.
+//
+// One iteration on a mini-batch x (B, …), t (B, …):
+//
+//   loss   = model.forward(x, t)                  the batch's mean loss
+//   model.backward()                              every layer writes its gradient for each use
+//   params = remove_duplicates(model.params())    Param::grad = Σ over uses (shared weights, tying)
+//   ‖g‖    = clip_grads(params, max_grad)         only if max_grad > 0; otherwise only measured
+//   optimizer.update(params)
+//
+// An epoch visits all N samples once, in a new random order: ⌈N/B⌉ iterations. When B does not
+// divide N the last mini-batch is smaller (N mod B samples); it is trained on and counted in the
+// log's "/ max_iters" (the book used N // B iterations and silently skipped the leftover samples).
+//
+// Logging, as in the book: within each epoch at iterations 1, 1+k, 1+2k, … (k = eval_interval)
+// it prints one line with the average loss of the iterations since the previous line,
+//
+//   | epoch 1 |  iter 21 / 600 | time 0[s] | loss 2.29
+//
+// (time: whole seconds since fit() began) and appends the same average to history(). The
+// iterations after the last line of a fit() are reported in one more line when it ends, so every
+// iteration is in exactly one history point. eval_interval = 0 logs once, at the end of each epoch.
+//
+// A NaN or infinite loss or gradient stops training *before* that update is applied: the
+// parameters (and the optimizer's state) stay those of the last good iteration, and fit() throws a
+// NumericalError naming the epoch, the iteration and, for a gradient, the parameter.
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+
+#include "core/paths.hpp"
+#include "core/random.hpp"
+#include "core/timer.hpp"
+#include "data/dataset.hpp"
+#include "models/model.hpp"
+#include "optim/optimizer.hpp"
+#include "train/history.hpp"
+
+namespace scratch {
+
+// Counters a chapter can print after training.
+struct TrainerStats {
+  std::size_t updates = 0;          // optimizer steps taken
+  std::size_t param_uses = 0;       // ParamUses reported by model.params() (at the last step)
+  std::size_t distinct_params = 0;  // distinct parameters after remove_duplicates (at the last step)
+  std::size_t clipped_updates = 0;  // steps whose gradient norm exceeded max_grad and was scaled down
+  Scalar max_grad_norm = 0;         // the largest global gradient norm seen, before clipping
+};
+
+class Trainer {
+ public:
+  // The trainer keeps references: model, optimizer and rng must outlive it. rng draws the
+  // shuffles; the default, the global engine, follows the chapters' --seed.
+  Trainer(Model& model, Optimizer& optimizer, Rng& rng = global_rng());
+
+  // Trains on samples x (N, …) with labels t (N, …), without copying them.
+  //   max_epoch ≥ 1; 1 ≤ batch_size ≤ N; max_grad ≥ 0 (0: no clipping); eval_interval ≥ 0.
+  // Throws ValueError for a bad argument, ShapeError when x and t disagree on N, NumericalError as
+  // described above. Epochs and iterations keep counting across calls, as does the history.
+  void fit(const Tensor& x, const Tensor& t, int max_epoch = 10, std::size_t batch_size = 32, Scalar max_grad = 0,
+           int eval_interval = 20);
+
+  // The same over any Dataset (MNIST keeps its bytes and normalises one batch at a time).
+  void fit(const Dataset& data, int max_epoch = 10, std::size_t batch_size = 32, Scalar max_grad = 0,
+           int eval_interval = 20);
+
+  const History& history() const { return history_; }
+  // history() as CSV (history.hpp), written atomically; throws IoError naming the path.
+  void save_history(const fs::path& path) const { history_.save_csv(path); }
+
+  // Plotting the loss curve: lib/plot is merged separately. Its call will read
+  //   plot_curve(png, Series{"train", history().iterations(), history().losses()},
+  //              PlotOptions{title, "iteration", "loss"});
+  // and belongs here as `void plot(const fs::path& png) const`.
+
+  const TrainerStats& stats() const { return stats_; }
+
+  // Epochs completed so far (over every fit() call).
+  int current_epoch() const { return epoch_; }
+
+  // Where the log lines go (std::cout by default); nullptr silences them. The history is kept either way.
+  void set_log(std::ostream* out) { log_ = out; }
+
+ private:
+  void run_epochs(const Dataset& data, int max_epoch, std::size_t batch_size, Scalar max_grad, int eval_interval);
+  void step(const Tensor& x, const Tensor& t, Scalar max_grad, std::size_t epoch_iter, std::size_t max_iters);
+  void report(int epoch, std::size_t epoch_iter, std::size_t max_iters);
+
+  Model& model_;
+  Optimizer& optimizer_;
+  Rng& rng_;
+  std::ostream* log_;
+
+  History history_;
+  TrainerStats stats_;
+  int epoch_ = 0;              // completed epochs
+  std::size_t iteration_ = 0;  // completed updates
+
+  // What the current fit() has accumulated since its last log line.
+  double total_loss_ = 0;
+  std::size_t loss_count_ = 0;
+  Timer timer_;  // reset when fit() begins
+
+  // Mini-batch buffers reused across iterations: one pair for full batches, one for the smaller
+  // last batch, so neither is resized back and forth every epoch.
+  Tensor x_batch_, t_batch_, x_last_, t_last_;
+};
+
+}  // namespace scratch
