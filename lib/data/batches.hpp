@@ -44,7 +44,8 @@ class MiniBatches {
   // they must outlive this object. Throws ValueError when batch_size is 0, when the data set is
   // empty, or when batch_size exceeds the number of samples.
   MiniBatches(const Dataset& data, std::size_t batch_size, Rng& rng = global_rng(), BatchOptions options = {});
-  MiniBatches(const Dataset&& data, std::size_t batch_size, Rng& rng = global_rng(), BatchOptions options = {}) = delete;
+  MiniBatches(const Dataset&& data, std::size_t batch_size, Rng& rng = global_rng(),
+              BatchOptions options = {}) = delete;
 
   // Loads the next batch of the current epoch into x() and t() and returns true, or returns false
   // when the epoch is over. The call after a false (and the very first call) starts a new epoch,
@@ -72,7 +73,7 @@ class MiniBatches {
   Rng* rng_;
   BatchOptions options_;
   std::vector<std::size_t> order_;
-  std::size_t position_ = 0;        // start of the next batch in order_
+  std::size_t position_ = 0;  // start of the next batch in order_
   std::size_t epoch_ = 0;
   std::size_t batch_in_epoch_ = 0;
   bool in_epoch_ = false;

@@ -29,7 +29,8 @@ class GzReader {
  public:
   explicit GzReader(const fs::path& path) : path_(path), file_(gzopen(path.c_str(), "rb")) {
     if (file_ == nullptr)
-      fail<IoError>("read_idx: cannot open ", path, ": ", std::strerror(errno), " (check the path and its permissions)");
+      fail<IoError>("read_idx: cannot open ", path, ": ", std::strerror(errno),
+                    " (check the path and its permissions)");
     gzbuffer(file_, 128 * 1024);  // larger than the default 8 KiB: fewer read() calls on 50 MB
   }
   ~GzReader() { gzclose(file_); }
@@ -220,7 +221,8 @@ void write_idx(const fs::path& path, const std::vector<std::size_t>& dims, const
     for (int shift = 24; shift >= 0; shift -= 8) raw += static_cast<char>((d >> shift) & 0xff);
   raw.append(bytes.begin(), bytes.end());
   const std::string contents = compression == Compression::kGzip ? gzip_bytes(raw, path) : raw;
-  write_file_atomically(path, [&](std::ostream& out) { out.write(contents.data(), static_cast<std::streamsize>(contents.size())); });
+  write_file_atomically(
+      path, [&](std::ostream& out) { out.write(contents.data(), static_cast<std::streamsize>(contents.size())); });
 }
 
 }  // namespace scratch

@@ -31,7 +31,8 @@ MnistDataset::MnistDataset(const fs::path& images_file, const fs::path& labels_f
                       " pixels but MNIST's are 28×28; is it an MNIST image file?");
   if (images.count() != labels.count())
     fail<FormatError>("mnist: ", images_file, " has ", images.count(), " images but ", labels_file, " has ",
-                      labels.count(), " labels; they must come from the same split (train-* with train-*, t10k-* with t10k-*)");
+                      labels.count(),
+                      " labels; they must come from the same split (train-* with train-*, t10k-* with t10k-*)");
   for (std::size_t i = 0; i < labels.count(); ++i)
     if (labels.bytes[i] >= kMnistClasses)
       fail<FormatError>("mnist: label ", i, " in ", labels_file, " is ", int{labels.bytes[i]},

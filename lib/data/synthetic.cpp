@@ -8,8 +8,8 @@ namespace scratch {
 TensorDataset make_argmax_set(Rng& rng, ArgmaxSetOptions options) {
   const std::size_t N = options.samples, D = options.features, C = options.classes;
   if (N == 0 || D == 0 || C == 0)
-    fail<ValueError>("make_argmax_set: samples, features and classes must all be at least 1, got ", N, ", ", D,
-                     " and ", C);
+    fail<ValueError>("make_argmax_set: samples, features and classes must all be at least 1, got ", N, ", ", D, " and ",
+                     C);
   Tensor x = Tensor::randn({N, D}, rng);
   Tensor k = x.argmax(1);  // (N,): the column of each row's largest feature
   for (Scalar& label : k) label = static_cast<Scalar>(static_cast<std::size_t>(label) % C);

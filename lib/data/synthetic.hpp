@@ -24,9 +24,9 @@
 namespace scratch {
 
 struct ArgmaxSetOptions {
-  std::size_t samples = 1000;   // N
-  std::size_t features = 5;     // D
-  std::size_t classes = 3;      // C
+  std::size_t samples = 1000;                 // N
+  std::size_t features = 5;                   // D
+  std::size_t classes = 3;                    // C
   LabelFormat labels = LabelFormat::kOneHot;  // t (N, C), as in the seed notebook; kIndex: t (N,)
 };
 
@@ -34,9 +34,9 @@ struct ArgmaxSetOptions {
 TensorDataset make_argmax_set(Rng& rng, ArgmaxSetOptions options = {});
 
 struct SpiralOptions {
-  std::size_t points_per_class = 100;  // P
-  std::size_t classes = 3;             // C (the number of arms)
-  Scalar noise = 0.2;                  // standard deviation of the angle noise, in radians
+  std::size_t points_per_class = 100;         // P
+  std::size_t classes = 3;                    // C (the number of arms)
+  Scalar noise = 0.2;                         // standard deviation of the angle noise, in radians
   LabelFormat labels = LabelFormat::kOneHot;  // t (C·P, C), as in the book; kIndex: t (C·P,)
 };
 

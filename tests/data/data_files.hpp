@@ -2,8 +2,8 @@
 // arbitrary bytes (valid IDX or deliberately broken) raw or gzip-compressed.
 #pragma once
 
-#include <zlib.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cstdint>
 #include <exception>
@@ -82,7 +82,8 @@ std::string error_message(F&& f) {
 
 // Checks that an error message mentions `part`, and shows the whole message when it does not.
 inline void expect_mentions(const std::string& message, const std::string& part) {
-  BOOST_TEST(message.find(part) != std::string::npos, "the message\n  " << message << "\ndoes not mention '" << part << "'");
+  BOOST_TEST(message.find(part) != std::string::npos,
+             "the message\n  " << message << "\ndoes not mention '" << part << "'");
 }
 
 }  // namespace scratch::test

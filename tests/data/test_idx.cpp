@@ -59,7 +59,9 @@ BOOST_AUTO_TEST_CASE(write_then_read_round_trips_and_writes_the_chosen_encoding)
 
 BOOST_AUTO_TEST_CASE(write_idx_rejects_dims_that_do_not_match_the_data) {
   TempDir dir;
-  expect_mentions(error_message<ValueError>([&] { write_idx(dir / "x", {2, 3}, {1, 2, 3}, Compression::kNone); }),
+  expect_mentions(error_message<ValueError>([&] {
+                    write_idx(dir / "x", {2, 3}, {1, 2, 3}, Compression::kNone);
+                  }),
                   "hold 6 values but 3 bytes");
   BOOST_CHECK_THROW(write_idx(dir / "x", {}, {}, Compression::kNone), ValueError);
   BOOST_TEST(!fs::exists(dir / "x"));
@@ -107,7 +109,9 @@ BOOST_AUTO_TEST_CASE(wrong_element_type_and_wrong_number_of_dims) {
   // A label file (magic 00 00 08 01) where an image file (00 00 08 03) was expected.
   write_bytes(dir / "labels", join_bytes(idx_header({3}), {1, 2, 3}), Compression::kGzip);
   const std::string message = error_message<FormatError>([&] { read_idx(dir / "labels", 3); });
-  expect_mentions(message, "has 1 dimensions (magic 0x00000801, a label file) but 3 were expected (magic 0x00000803, an image file)");
+  expect_mentions(
+      message,
+      "has 1 dimensions (magic 0x00000801, a label file) but 3 were expected (magic 0x00000803, an image file)");
   expect_mentions(message, "swapped");
 }
 

@@ -136,8 +136,7 @@ BOOST_AUTO_TEST_CASE(inconsistent_files_are_format_errors) {
   expect_mentions(error_message<FormatError>([&] { MnistDataset(dir / "images", dir / "four-labels"); }),
                   "has 5 images but");
   write_idx(dir / "bad-labels", {kCount}, {1, 2, 10, 4, 5}, Compression::kNone);
-  expect_mentions(error_message<FormatError>([&] { MnistDataset(dir / "images", dir / "bad-labels"); }),
-                  "label 2 in");
+  expect_mentions(error_message<FormatError>([&] { MnistDataset(dir / "images", dir / "bad-labels"); }), "label 2 in");
   write_idx(dir / "small-images", {2, 27, 28}, std::vector<std::uint8_t>(2 * 27 * 28), Compression::kNone);
   expect_mentions(error_message<FormatError>([&] { MnistDataset(dir / "small-images", dir / "four-labels"); }),
                   "are 27×28 pixels but MNIST's are 28×28");

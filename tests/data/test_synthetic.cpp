@@ -13,7 +13,9 @@ BOOST_AUTO_TEST_CASE(one_hot_and_back) {
   const Tensor t = one_hot(Tensor::from_vector({3}, {2, 0, 1}), 3);
   expect_allclose(t, Tensor::from_rows({{0, 0, 1}, {1, 0, 0}, {0, 1, 0}}));
   expect_allclose(class_indices(t), Tensor::from_vector({3}, {2, 0, 1}));
-  expect_mentions(error_message<ValueError>([] { one_hot(Tensor::from_vector({2}, {1, 3}), 3); }),
+  expect_mentions(error_message<ValueError>([] {
+                    one_hot(Tensor::from_vector({2}, {1, 3}), 3);
+                  }),
                   "indices[1] = 3 is not a class number in [0, 3)");
   BOOST_CHECK_THROW(one_hot(Tensor::from_vector({1}, {0.5}), 3), ValueError);
   BOOST_CHECK_THROW(one_hot(Tensor::from_vector({1}, {-1}), 3), ValueError);
