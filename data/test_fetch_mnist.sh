@@ -113,7 +113,26 @@ check "the raw copy is recognised" output_mentions "from the raw copy"
 check "the compressed copy is right" same_as_source t10k-labels-idx1-ubyte
 rm "$dest/t10k-labels-idx1-ubyte"
 
-# ---- 7. real default checksums reject the fake files (the overrides are what made them pass) ----
+# ---- 7. interrupted in the middle of a download: the temporary folder goes, nothing half-written stays ----
+mkdir -p "$tmp/bin"
+cat >"$tmp/bin/curl" <<'SHIM'
+#!/usr/bin/env bash
+# A curl that writes half a file, then the fetch script is stopped (as by Ctrl-C) while it waits.
+while [[ $# -gt 0 ]]; do [[ $1 == -o ]] && out=$2; shift; done
+printf 'half a file' >"$out"
+kill -TERM "$PPID"
+exit 28
+SHIM
+chmod +x "$tmp/bin/curl"
+rm "$dest/t10k-images-idx3-ubyte.gz"
+export SCRATCH_MNIST_MIRRORS="file://$tmp/mirror"
+check "an interrupted fetch fails" test "$(PATH="$tmp/bin:$PATH" run_fetch || echo $?)" == 130
+check "the interrupted file is not there" test ! -e "$dest/t10k-images-idx3-ubyte.gz"
+check "no temporary folder is left" test -z "$(find "$dest" -mindepth 1 -name '*tmp*')"
+check "the next run completes it" run_fetch
+check "everything is right after the interruption" all_same_as_source
+
+# ---- 8. real default checksums reject the fake files (the overrides are what made them pass) ----
 unset SCRATCH_MNIST_MD5_TRAIN_LABELS
 check "the published md5 rejects a fake train-labels file" test "$(run_fetch || echo $?)" == 1
 check "the fake file was moved out of the loader's way" test ! -e "$dest/train-labels-idx1-ubyte.gz"
