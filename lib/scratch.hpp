@@ -9,6 +9,7 @@
 #include "core/scalar.hpp"
 #include "core/timer.hpp"
 #include "data/dataset.hpp"
+#include "layers/activations.hpp"
 #include "layers/layer.hpp"
 #include "layers/param.hpp"
 #include "models/model.hpp"
