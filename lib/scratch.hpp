@@ -10,6 +10,7 @@
 #include "core/timer.hpp"
 #include "data/dataset.hpp"
 #include "layers/activations.hpp"
+#include "layers/affine.hpp"
 #include "layers/layer.hpp"
 #include "layers/param.hpp"
 #include "models/model.hpp"
