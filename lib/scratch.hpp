@@ -13,6 +13,7 @@
 #include "layers/affine.hpp"
 #include "layers/layer.hpp"
 #include "layers/param.hpp"
+#include "layers/softmax.hpp"
 #include "models/model.hpp"
 #include "tensor/matmul.hpp"
 #include "tensor/ops.hpp"
