@@ -1,0 +1,216 @@
+// softmax.cpp — softmax, cross_entropy_error, Softmax, Log and SoftmaxWithLoss; see softmax.hpp.
+#include "layers/softmax.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "layers/layer_util.hpp"
+#include "tensor/ops.hpp"
+
+namespace scratch {
+namespace {
+
+// The book's δ in −log(y + δ): small enough not to matter for y ≫ 1e-7, big enough that log never sees 0.
+constexpr Scalar kCrossEntropyDelta = Scalar(1e-7);
+
+// One row's maximum m and log Σ_j exp(x_j − m): together they give log y_j = (x_j − m) − log_sum.
+struct RowStats {
+  Scalar max;
+  Scalar log_sum;
+};
+
+// y_j = exp(x_j − m) / Σ_k exp(x_k − m) for one row of c scores. Subtracting m keeps every exp()
+// argument ≤ 0: no overflow, and the largest term is exactly 1 so the sum is ≥ 1 (no log(0)).
+RowStats softmax_row(const Scalar* x, Scalar* y, std::size_t c) {
+  const Scalar m = *std::max_element(x, x + c);
+  Scalar sum = 0;
+  for (std::size_t j = 0; j < c; ++j) {
+    y[j] = std::exp(x[j] - m);
+    sum += y[j];
+  }
+  for (std::size_t j = 0; j < c; ++j) y[j] /= sum;
+  return {m, std::log(sum)};
+}
+
+// N and C of scores or probabilities x: (N, C), or (C,) as a batch of one.
+struct Batch {
+  std::size_t n, c;
+};
+
+Batch batch_of(const char* op, const Tensor& x) {
+  if (x.ndim() != 1 && x.ndim() != 2)
+    fail<ShapeError>(op, ": x has shape ", shape_string(x.shape()),
+                     "; expected a batch (N, C) or one sample (C,) (reshape images to (N, C) first)");
+  const Batch b = x.ndim() == 1 ? Batch{1, x.shape()[0]} : Batch{x.shape()[0], x.shape()[1]};
+  if (b.n == 0)
+    fail<ValueError>(op, ": the batch is empty (x has shape ", shape_string(x.shape()),
+                     "); a mean over 0 samples is undefined");
+  if (b.c == 0) fail<ShapeError>(op, ": x has shape ", shape_string(x.shape()), ", i.e. no classes to choose from");
+  return b;
+}
+
+enum class LabelKind { kOneHot, kIndex };
+
+// Decides whether t is one-hot or class indices for x (see the header) and checks it: ShapeError for
+// the wrong count or width, ValueError for an index that is not a whole number in [0, C).
+LabelKind check_labels(const char* op, const Tensor& x, const Batch& b, const Tensor& t) {
+  const std::string xs = shape_string(x.shape()), ts = shape_string(t.shape());
+  LabelKind kind;
+  if (t.shape() == x.shape()) {
+    kind = LabelKind::kOneHot;
+  } else if (x.ndim() == 1) {
+    if (t.ndim() > 1 || t.size() != 1)
+      fail<ShapeError>(op, ": x ", xs, " is one sample with ", b.c, " classes, so t must be one-hot (", b.c,
+                       ",) or a single class index, got t of shape ", ts);
+    kind = LabelKind::kIndex;
+  } else if (t.shape() == Shape{b.n}) {
+    kind = LabelKind::kIndex;
+  } else if (t.ndim() == 2 && t.shape()[0] == b.n) {
+    fail<ShapeError>(op, ": one-hot labels t ", ts, " have ", t.shape()[1], " columns but x ", xs, " has ", b.c,
+                     " classes (t must be (", b.n, ", ", b.c, ") one-hot, or (", b.n, ",) class indices)");
+  } else if ((t.ndim() == 1 || t.ndim() == 2) && t.shape()[0] != b.n) {
+    fail<ShapeError>(op, ": t ", ts, " holds labels for ", t.shape()[0], " samples but x ", xs, " has ", b.n,
+                     " (one label per row of x)");
+  } else {
+    fail<ShapeError>(op, ": t has shape ", ts, "; for x ", xs, " expected one-hot (", b.n, ", ", b.c,
+                     ") or class indices (", b.n, ",)");
+  }
+  if (kind == LabelKind::kIndex) {
+    for (std::size_t n = 0; n < t.size(); ++n) {
+      const Scalar v = t[n];
+      if (!(v >= 0 && v < static_cast<Scalar>(b.c) && v == std::floor(v)))
+        fail<ValueError>(op, ": label t[", n, "] = ", v, " is not a class index: indices must be whole numbers in [0, ",
+                         b.c, ") since x ", xs, " has ", b.c, " classes");
+    }
+  }
+  return kind;
+}
+
+}  // namespace
+
+// ---- softmax and the book's cross-entropy error ----
+
+Tensor softmax(const Tensor& x) {
+  if (x.ndim() == 0) fail<ShapeError>("softmax: x is a 0-d scalar; softmax needs at least one axis of scores");
+  Tensor y = Tensor::empty(x.shape());
+  const std::size_t c = x.shape().back();
+  const std::size_t rows = c == 0 ? 0 : x.size() / c;
+  parallel_for(rows, c * 8, [&](std::size_t n) { softmax_row(x.data() + n * c, y.data() + n * c, c); });
+  return y;
+}
+
+Scalar cross_entropy_error(const Tensor& y, const Tensor& t) {
+  const Batch b = batch_of("cross_entropy_error", y);
+  const LabelKind kind = check_labels("cross_entropy_error", y, b, t);
+  double total = 0;  // serial sum in double: deterministic and accurate
+  if (kind == LabelKind::kIndex) {
+    for (std::size_t n = 0; n < b.n; ++n) total -= std::log(y[n * b.c + static_cast<std::size_t>(t[n])] + kCrossEntropyDelta);
+  } else {
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (t[i] != 0) total -= t[i] * std::log(y[i] + kCrossEntropyDelta);
+  }
+  return static_cast<Scalar>(total / static_cast<double>(b.n));
+}
+
+// ---- Softmax layer: y = softmax(x), dx = y ⊙ (dout − Σ_j dout_j y_j) ----
+
+Tensor Softmax::forward(const Tensor& x) {
+  y_ = softmax(x);
+  has_forward_ = true;
+  return y_;  // a copy
+}
+
+Tensor Softmax::backward(const Tensor& dout) {
+  detail::check_backward("softmax", has_forward_, dout, y_.shape());
+  Tensor dx = Tensor::empty(dout.shape());
+  const std::size_t c = y_.shape().back();
+  const std::size_t rows = c == 0 ? 0 : y_.size() / c;
+  // ∂y_j/∂x_i = y_j (δ_ij − y_i), so dx_i = Σ_j dout_j y_j (δ_ij − y_i) = y_i (dout_i − Σ_j dout_j y_j).
+  parallel_for(rows, c * 4, [&](std::size_t n) {
+    const Scalar* y = y_.data() + n * c;
+    const Scalar* g = dout.data() + n * c;
+    Scalar* out = dx.data() + n * c;
+    Scalar dot = 0;
+    for (std::size_t j = 0; j < c; ++j) dot += g[j] * y[j];
+    for (std::size_t j = 0; j < c; ++j) out[j] = y[j] * (g[j] - dot);
+  });
+  return dx;
+}
+
+// ---- Log layer: y = log(x), dx = dout / x ----
+
+Tensor Log::forward(const Tensor& x) {
+  x_.resize(x.shape());
+  x_.assign(x);
+  has_forward_ = true;
+  return log(x);
+}
+
+Tensor Log::backward(const Tensor& dout) {
+  detail::check_backward("log", has_forward_, dout, x_.shape());
+  Tensor dx = Tensor::empty(dout.shape());
+  const Scalar* g = dout.data();
+  const Scalar* x = x_.data();
+  Scalar* out = dx.data();
+  detail::for_each_element(dout.size(), [&](std::size_t i) { out[i] = g[i] / x[i]; });
+  return dx;
+}
+
+// ---- SoftmaxWithLoss: loss = mean_n [log Σ_j exp(x_nj − m_n) − (x_n,t_n − m_n)], dx = (y − t)/N ----
+
+Scalar SoftmaxWithLoss::forward(const Tensor& x, const Tensor& t) {
+  const Batch b = batch_of("softmax_with_loss", x);
+  const bool one_hot = check_labels("softmax_with_loss", x, b, t) == LabelKind::kOneHot;
+  if (one_hot) {
+    // (y − t)/N is the gradient only when each row of t sums to 1; anything else is a labelling bug.
+    for (std::size_t n = 0; n < b.n; ++n) {
+      Scalar row_sum = 0;
+      for (std::size_t j = 0; j < b.c; ++j) row_sum += t[n * b.c + j];
+      if (!(std::abs(row_sum - 1) <= Scalar(1e-4)))
+        fail<ValueError>("softmax_with_loss: row ", n, " of the one-hot labels t ", shape_string(t.shape()),
+                         " sums to ", row_sum, ", not 1 (each row must be one-hot or a probability distribution)");
+    }
+  }
+  labels_ = one_hot ? Labels::kOneHot : Labels::kIndex;
+  batch_ = b.n;
+  y_.resize(x.shape());
+  t_.resize(t.shape());
+  t_.assign(t);
+  row_loss_.resize(b.n);
+
+  // Per sample: y = softmax(x) and −log y_t = log Σ_j exp(x_j − m) − (x_t − m), never log(0).
+  parallel_for(b.n, b.c * 8, [&](std::size_t n) {
+    const Scalar* xn = x.data() + n * b.c;
+    const RowStats s = softmax_row(xn, y_.data() + n * b.c, b.c);
+    if (!one_hot) {
+      row_loss_[n] = s.log_sum - (xn[static_cast<std::size_t>(t_[n])] - s.max);
+      return;
+    }
+    Scalar loss = 0;
+    for (std::size_t j = 0; j < b.c; ++j) {
+      const Scalar tj = t_[n * b.c + j];
+      if (tj != 0) loss += tj * (s.log_sum - (xn[j] - s.max));
+    }
+    row_loss_[n] = loss;
+  });
+  double total = 0;  // summed in sample order: the same result for every thread count
+  for (Scalar l : row_loss_) total += l;
+  has_forward_ = true;
+  return static_cast<Scalar>(total / static_cast<double>(b.n));
+}
+
+Tensor SoftmaxWithLoss::backward(Scalar dout) {
+  if (!has_forward_) fail<ValueError>("softmax_with_loss: backward called before forward (no loss to differentiate)");
+  const Scalar scale = dout / static_cast<Scalar>(batch_);
+  Tensor dx = Tensor::empty(y_.shape());
+  const std::size_t c = y_.shape().back();
+  if (labels_ == Labels::kOneHot) {
+    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] = (y_[i] - t_[i]) * scale;  // (y − t)/N · dout
+  } else {
+    for (std::size_t i = 0; i < dx.size(); ++i) dx[i] = y_[i] * scale;
+    for (std::size_t n = 0; n < batch_; ++n) dx[n * c + static_cast<std::size_t>(t_[n])] -= scale;  // − t
+  }
+  return dx;
+}
+
+}  // namespace scratch

@@ -1,0 +1,99 @@
+// softmax.hpp — turning scores into probabilities, and the losses built on them.
+//
+// Shapes: N samples, C classes. x holds scores ("logits"), y probabilities, t labels.
+//
+//   softmax(x)                 y_j = exp(x_j − m) / Σ_k exp(x_k − m),  m = max_k x_k   (per row)
+//   cross_entropy_error(y, t)  E = −(1/N) Σ_n log(y[n, t_n] + 1e-7)                  (the book's)
+//   Softmax    forward  y = softmax(x)         backward  dx = y ⊙ (dout − Σ_j dout_j y_j)
+//   Log        forward  y = log(x)             backward  dx = dout / x
+//   SoftmaxWithLoss  forward  loss = (1/N) Σ_n [log Σ_j exp(x_nj − m_n) − (x_n,t_n − m_n)]
+//                    backward dx = (y − t) / N · dout
+//
+// Subtracting the row maximum m changes nothing mathematically (it cancels between numerator and
+// denominator) but keeps every exp() argument ≤ 0, so nothing overflows: softmax of (1000, 1001)
+// is (0.269, 0.731), where the direct formula gives ∞/∞ = NaN.
+//
+// Labels t come in two forms: one-hot (N, C) — one row per sample with a 1 at its class (a row may
+// also be any probability distribution) — or class indices (N,), whole numbers in [0, C). For a
+// single sample x (C,), t is (C,) one-hot or one index, shape () or (1,) (one-hot wins when C = 1).
+#pragma once
+
+#include <vector>
+
+#include "layers/layer.hpp"
+
+namespace scratch {
+
+// Softmax along the last axis of x (each row of an (N, C) batch; a 1-d x is one row). Returns a new
+// tensor of x's shape; x is never modified (one seed subtracted the maximum from x in place,
+// corrupting its caller's scores). Throws ShapeError for a 0-d x.
+Tensor softmax(const Tensor& x);
+
+// The book's cross-entropy error of probabilities y (N, C) or (C,) against labels t (one-hot or
+// indices, see above): −(1/N) Σ_n Σ_j t_nj log(y_nj + δ) with δ = 1e-7. The δ keeps log(0) = −∞ out
+// of the result when a probability underflows to 0 (the loss is then at most −log(1e-7) ≈ 16.1 per
+// sample); it also biases the value by up to δ/y, which is why SoftmaxWithLoss does not use it.
+// Throws ShapeError/ValueError for labels that do not fit y and ValueError for an empty batch.
+Scalar cross_entropy_error(const Tensor& y, const Tensor& t);
+
+class Softmax : public Layer {
+ public:
+  std::string name() const override { return "Softmax"; }
+
+  // x (any shape, rows along the last axis) → y = softmax(x). Caches a copy of y.
+  Tensor forward(const Tensor& x) override;
+  // dout → dx = y ⊙ (dout − Σ_j dout_j y_j), the softmax Jacobian (diag(y) − y yᵀ) times dout,
+  // row by row, without building the C×C Jacobian.
+  Tensor backward(const Tensor& dout) override;
+
+ private:
+  Tensor y_;
+  bool has_forward_ = false;
+};
+
+class Log : public Layer {
+ public:
+  std::string name() const override { return "Log"; }
+
+  // x (any shape) → y = log(x) (natural log). Caches a copy of x. No epsilon is added (one seed
+  // used log(x + 1e-12), which shifts every value): log(0) is −∞ and log of a negative number NaN,
+  // exactly as in IEEE arithmetic and NumPy. Feed it softmax probabilities, which are > 0 unless
+  // they underflow; use SoftmaxWithLoss when you need a loss that never sees log(0).
+  Tensor forward(const Tensor& x) override;
+  // dout → dx = dout / x. At x = 0 this is ±∞ where dout ≠ 0 and NaN where dout = 0 (0/0).
+  Tensor backward(const Tensor& dout) override;
+
+ private:
+  Tensor x_;
+  bool has_forward_ = false;
+};
+
+// Softmax followed by the cross-entropy loss, fused: the composition has the simple gradient
+// (y − t)/N, and computing the loss through log-softmax needs no epsilon and never takes log(0).
+class SoftmaxWithLoss : public LossLayer {
+ public:
+  std::string name() const override { return "SoftmaxWithLoss"; }
+
+  // x: scores (N, C), or (C,) for one sample (a batch of one); t: one-hot (N, C) or indices (N,),
+  // see above. Returns the LOSS averaged over the batch (one seed returned the probabilities).
+  // Caches y = softmax(x) and t. Throws ShapeError for labels of the wrong count or width,
+  // ValueError for an index that is not a whole number in [0, C), a one-hot row that does not sum
+  // to 1, or an empty batch.
+  Scalar forward(const Tensor& x, const Tensor& t) override;
+  // dx = (y − t) · dout / N, shaped like x: the exact gradient of the loss forward returned.
+  Tensor backward(Scalar dout = 1) override;
+
+  // y = softmax(x) of the last forward, x's shape.
+  const Tensor& probabilities() const { return y_; }
+
+ private:
+  enum class Labels { kOneHot, kIndex };
+  Tensor y_;                      // softmax(x), x's shape
+  Tensor t_;                      // a copy of the last labels
+  Labels labels_ = Labels::kIndex;
+  std::size_t batch_ = 0;         // N
+  std::vector<Scalar> row_loss_;  // per-sample loss, summed in order so the total is thread-independent
+  bool has_forward_ = false;
+};
+
+}  // namespace scratch
