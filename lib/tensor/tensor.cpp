@@ -297,6 +297,13 @@ std::string trimmed_scientific(Scalar v, int decimals) {
   return mantissa + exponent;
 }
 
+// Scientific with exactly `decimals` mantissa digits, zeros kept: NumPy lines mantissas up this way.
+std::string padded_scientific(Scalar v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%#.*e", decimals, static_cast<double>(v));
+  return buf;
+}
+
 std::string special(Scalar v) {
   if (std::isnan(v)) return "nan";
   return v > 0 ? "inf" : "-inf";
@@ -331,7 +338,7 @@ Format choose_format(const std::vector<Scalar>& shown) {
       f.int_width = std::max(f.int_width, special(v).size());
       continue;
     }
-    const std::string s = f.scientific ? trimmed_scientific(v, f.decimals) : trimmed_fixed(v, f.decimals);
+    const std::string s = f.scientific ? padded_scientific(v, f.decimals) : trimmed_fixed(v, f.decimals);
     if (f.scientific) {
       f.int_width = std::max(f.int_width, s.size());
     } else {
@@ -350,8 +357,8 @@ std::string format_value(Scalar v, const Format& f) {
     const std::size_t width = f.scientific ? f.int_width : f.int_width + 1 + f.frac_width;
     return std::string(width - std::min(width, s.size()), ' ') + s;
   }
-  if (f.scientific) {
-    s = trimmed_scientific(v, f.decimals);
+  if (f.scientific) {  // every mantissa gets the same digits: 2.1567399e-02 1.0000000e-05
+    s = padded_scientific(v, f.decimals);
     return std::string(f.int_width - std::min(f.int_width, s.size()), ' ') + s;
   }
   s = trimmed_fixed(v, f.decimals);

@@ -181,6 +181,8 @@ BOOST_AUTO_TEST_CASE(prints_like_numpy) {
   BOOST_TEST(to_string(Tensor::from_vector({3}, {1, 2, 3})) == "[1. 2. 3.]");
   BOOST_TEST(to_string(Tensor::scalar(220)) == "220.");
   BOOST_TEST(to_string(Tensor::from_vector({2}, {0.00001, 1})) == "[1.e-05 1.e+00]");
+  // scientific notation pads every mantissa to the same digits, so columns line up
+  BOOST_TEST(to_string(Tensor::from_vector({2}, {0.0215625, 0.00001})) == "[2.15625e-02 1.00000e-05]");
   const std::string big = to_string(Tensor::zeros({2000}));
   BOOST_TEST(big == "[0. 0. 0. ... 0. 0. 0.]");
 }
