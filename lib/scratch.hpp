@@ -22,6 +22,8 @@
 #include "layers/param.hpp"
 #include "layers/softmax.hpp"
 #include "models/model.hpp"
+#include "models/sequential.hpp"
+#include "models/two_layer_net.hpp"
 #include "optim/optimizer.hpp"
 #include "optim/optimizers.hpp"
 #include "tensor/matmul.hpp"

@@ -1,0 +1,108 @@
+// sequential.cpp — see sequential.hpp.
+#include "models/sequential.hpp"
+
+#include "train/dedup.hpp"
+
+namespace scratch {
+
+LossLayer& Sequential::loss_layer() {
+  if (!loss_) fail<ValueError>("Sequential: no loss layer set (call set_loss before computing a loss)");
+  return *loss_;
+}
+
+Tensor Sequential::predict(const Tensor& x) {
+  if (layers_.empty()) fail<ValueError>("Sequential::predict: the network has no layers");
+  Tensor y = layers_.front()->forward(x);
+  for (std::size_t i = 1; i < layers_.size(); ++i) y = layers_[i]->forward(y);
+  return y;
+}
+
+Scalar Sequential::forward(const Tensor& x, const Tensor& t) { return loss_layer().forward(predict(x), t); }
+
+void Sequential::backward() {
+  Tensor dout = loss_layer().backward(1);
+  for (std::size_t i = layers_.size(); i-- > 0;) {
+    layers_[i]->set_input_grad(i == 0 ? input_grad_ : InputGrad::kCompute);
+    dout = layers_[i]->backward(dout);
+  }
+}
+
+std::vector<ParamUse> Sequential::params() const {
+  std::vector<ParamUse> uses;
+  for (const auto& layer : layers_)
+    for (ParamUse& use : layer->params()) uses.push_back(std::move(use));
+  return uses;
+}
+
+std::vector<ParamPtr> Sequential::gradient(const Tensor& x, const Tensor& t) {
+  forward(x, t);
+  backward();
+  return remove_duplicates(params());
+}
+
+std::vector<Tensor> Sequential::numerical_gradient(const Tensor& x, const Tensor& t, Scalar h) {
+  // The distinct parameters in order of first use — the order remove_duplicates returns them in.
+  std::vector<ParamPtr> distinct;
+  for (const ParamUse& use : params()) {
+    bool seen = false;
+    for (const ParamPtr& p : distinct) seen = seen || p == use.param;
+    if (!seen) distinct.push_back(use.param);
+  }
+  std::vector<Tensor> grads;
+  for (const ParamPtr& p : distinct)
+    grads.push_back(scratch::numerical_gradient([&](const Tensor&) { return loss(x, t); }, p->value, h));
+  return grads;
+}
+
+GradientReport Sequential::gradient_check(const Tensor& x, const Tensor& t, Scalar tolerance) {
+  const std::vector<Tensor> numerical = numerical_gradient(x, t);
+  const std::vector<ParamPtr> params = gradient(x, t);
+  GradientReport report;
+  report.tolerance = tolerance;
+  for (std::size_t i = 0; i < params.size(); ++i)
+    report.rows.push_back(compare_gradient(params[i]->name, params[i]->grad, numerical[i], tolerance));
+  return report;
+}
+
+Scalar accuracy_of(const Tensor& scores, const Tensor& t) {
+  if (scores.ndim() != 2)
+    fail<ShapeError>("accuracy: scores must be (N, C), got ", shape_string(scores.shape()));
+  const std::size_t n = scores.shape()[0], classes = scores.shape()[1];
+  const bool one_hot = t.ndim() == 2;
+  if (t.shape()[0] != n || (one_hot && t.shape()[1] != classes) || t.ndim() > 2)
+    fail<ShapeError>("accuracy: scores have shape ", shape_string(scores.shape()), " but labels have shape ",
+                     shape_string(t.shape()), " (expected (", n, ",) indices or (", n, ", ", classes, ") one-hot)");
+  if (n == 0) fail<ShapeError>("accuracy: the batch is empty");
+  const Tensor predicted = scores.argmax(1);
+  const Tensor truth = one_hot ? t.argmax(1) : t;
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < n; ++i) correct += predicted[i] == truth[i] ? 1 : 0;
+  return static_cast<Scalar>(correct) / static_cast<Scalar>(n);
+}
+
+Scalar Sequential::accuracy(const Tensor& x, const Tensor& t) { return accuracy_of(predict(x), t); }
+
+Scalar Sequential::accuracy(const Dataset& data, std::size_t batch_size) {
+  if (batch_size == 0) fail<ValueError>("accuracy: batch_size must be positive");
+  const std::size_t n = data.size();
+  if (n == 0) fail<ValueError>("accuracy: the data set is empty");
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  Tensor x, t;
+  double correct = 0;
+  for (std::size_t begin = 0; begin < n; begin += batch_size) {
+    const std::size_t end = std::min(n, begin + batch_size);
+    data.batch(order, begin, end, x, t);
+    correct += accuracy_of(predict(x), t) * static_cast<double>(end - begin);
+  }
+  return static_cast<Scalar>(correct / static_cast<double>(n));
+}
+
+std::string Sequential::summary() const {
+  std::string s;
+  for (const auto& layer : layers_) s += (s.empty() ? "" : " → ") + layer->name();
+  if (loss_) s += (s.empty() ? "" : " → ") + loss_->name();
+  return s;
+}
+
+}  // namespace scratch

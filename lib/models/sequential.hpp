@@ -1,0 +1,83 @@
+// sequential.hpp — a network as an ordered list of layers followed by a loss layer.
+//
+// This is the book's `OrderedDict` of layers plus `lastLayer`:
+//   predict(x)   = layers[k-1]( … layers[0](x) )          scores, shape (N, C)
+//   loss(x, t)   = loss_layer(predict(x), t)               a number
+//   backward()   = loss_layer.backward(1), then every layer's backward in reverse order
+//   gradient()   = forward + backward + remove_duplicates  → each distinct Param with its grad
+// Layers are owned by the network; their parameters are shared handles, so a model can share
+// a weight between layers (see train/dedup.hpp).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "layers/layer.hpp"
+#include "models/model.hpp"
+#include "train/gradient_check.hpp"
+
+namespace scratch {
+
+class Sequential : public Model {
+ public:
+  Sequential() = default;
+
+  // Appends a layer / sets the loss layer. Returns a reference to it for further set-up.
+  template <class L>
+  L& add(std::unique_ptr<L> layer) {
+    L& ref = *layer;
+    layers_.push_back(std::move(layer));
+    return ref;
+  }
+  void set_loss(std::unique_ptr<LossLayer> loss) { loss_ = std::move(loss); }
+
+  // Whether backward computes the gradient with respect to the input x. Training does not need
+  // it, so by default the first layer skips it (kSkip); set kCompute to inspect dL/dx.
+  void set_input_grad(InputGrad mode) { input_grad_ = mode; }
+
+  // Scores (N, C) of the last layer; x is (N, …).
+  Tensor predict(const Tensor& x);
+
+  // The loss (averaged over the batch) of predict(x) against labels t (one-hot (N, C) or indices (N,)).
+  Scalar loss(const Tensor& x, const Tensor& t) { return forward(x, t); }
+
+  // Fraction of samples whose highest score is the labelled class, in [0, 1].
+  Scalar accuracy(const Tensor& x, const Tensor& t);
+  // The same over a whole Dataset, in batches (so a 10000-image test set never sits in memory as Scalars).
+  Scalar accuracy(const Dataset& data, std::size_t batch_size = 1000);
+
+  // Back-propagation: forward, backward, remove_duplicates. Returns the distinct parameters with
+  // Param::grad holding dL/dParam, ready for an optimizer.
+  std::vector<ParamPtr> gradient(const Tensor& x, const Tensor& t);
+
+  // Central-difference gradient of every distinct parameter, in the order gradient() returns
+  // them (slow: two forward passes per weight).
+  std::vector<Tensor> numerical_gradient(const Tensor& x, const Tensor& t, Scalar h = default_gradient_step());
+
+  // Compares gradient() with numerical_gradient() parameter by parameter.
+  GradientReport gradient_check(const Tensor& x, const Tensor& t, Scalar tolerance);
+
+  // Model interface (what the Trainer calls).
+  Scalar forward(const Tensor& x, const Tensor& t) override;
+  void backward() override;
+  std::vector<ParamUse> params() const override;
+
+  const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
+  // "Affine(784→50) → Relu → Affine(50→10) → SoftmaxWithLoss"
+  std::string summary() const;
+
+ private:
+  LossLayer& loss_layer();
+
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::unique_ptr<LossLayer> loss_;
+  InputGrad input_grad_ = InputGrad::kSkip;
+};
+
+// Fraction of rows whose argmax of `scores` (N, C) equals the label in t: indices (N,) or one-hot (N, C).
+// (A seed took the argmax of the labels in place of the predictions; this compares the two.)
+Scalar accuracy_of(const Tensor& scores, const Tensor& t);
+
+}  // namespace scratch

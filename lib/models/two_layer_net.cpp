@@ -1,0 +1,37 @@
+// two_layer_net.cpp — see two_layer_net.hpp.
+#include "models/two_layer_net.hpp"
+
+#include "layers/activations.hpp"
+#include "layers/affine.hpp"
+#include "layers/softmax.hpp"
+#include "tensor/ops.hpp"
+
+namespace scratch {
+
+TwoLayerNet::TwoLayerNet(std::size_t input_size, std::size_t hidden_size, std::size_t output_size,
+                         Scalar weight_init_std, Rng& rng)
+    : TwoLayerNet(Tensor::randn({input_size, hidden_size}, rng) * weight_init_std,
+                  Tensor::randn({hidden_size, output_size}, rng) * weight_init_std) {}
+
+TwoLayerNet::TwoLayerNet(Tensor W1, Tensor W2) {
+  if (W1.ndim() != 2 || W2.ndim() != 2 || W1.shape()[1] != W2.shape()[0])
+    fail<ShapeError>("TwoLayerNet: W1 ", shape_string(W1.shape()), " and W2 ", shape_string(W2.shape()),
+                     " must be (D, H) and (H, C)");
+  const std::size_t hidden = W1.shape()[1], classes = W2.shape()[1];
+  W1_ = make_param("W1", std::move(W1));
+  b1_ = make_param("b1", Tensor::zeros({hidden}));
+  W2_ = make_param("W2", std::move(W2));
+  b2_ = make_param("b2", Tensor::zeros({classes}));
+  add(std::make_unique<Affine>(W1_, b1_));
+  add(std::make_unique<Relu>());
+  add(std::make_unique<Affine>(W2_, b2_));
+  set_loss(std::make_unique<SoftmaxWithLoss>());
+}
+
+TwoLayerNet make_simple_net(Rng& rng, std::size_t input_size, std::size_t hidden_size, std::size_t output_size) {
+  Tensor W1 = Tensor::rand({input_size, hidden_size}, rng);
+  Tensor W2 = Tensor::rand({hidden_size, output_size}, rng);
+  return TwoLayerNet(std::move(W1), std::move(W2));
+}
+
+}  // namespace scratch
