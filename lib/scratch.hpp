@@ -12,6 +12,7 @@
 #include "layers/layer.hpp"
 #include "layers/param.hpp"
 #include "models/model.hpp"
+#include "plot/plot.hpp"
 #include "tensor/matmul.hpp"
 #include "tensor/ops.hpp"
 #include "tensor/storage.hpp"
