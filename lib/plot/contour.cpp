@@ -9,6 +9,7 @@
 // so a restyle can change the levels.
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -61,12 +62,13 @@ std::vector<double> linspace(const Range& range, std::size_t n) {
 }
 
 // Quadratic spacing: f = fmin + (fmax − fmin)·(k/K)². For a bowl f ∝ r² the rings r ∝ k are evenly
-// spaced, so the region near the minimum, where the optimizers end up, still has lines.
+// spaced, so the region near the minimum, where the optimizers end up, still has lines. Rounded to
+// 4 significant digits, so the script stays readable.
 std::vector<double> automatic_levels(double f_min, double f_max) {
   std::vector<double> levels;
   for (std::size_t k = 1; k < kAutoLevels; ++k) {
     const double s = static_cast<double>(k) / kAutoLevels;
-    levels.push_back(f_min + (f_max - f_min) * s * s);
+    levels.push_back(std::stod(concat(std::setprecision(4), f_min + (f_max - f_min) * s * s)));
   }
   return levels;
 }

@@ -116,6 +116,12 @@ BOOST_AUTO_TEST_CASE(without_gnuplot_csv_and_script_are_written_and_the_message_
   BOOST_TEST(contains(result.message, "gnuplot not found"), result.message);
   BOOST_TEST(contains(result.message, "no-such-gnuplot"), result.message);
   BOOST_TEST(contains(result.message, "gnuplot " + (dir / "loss.gp").string()), result.message);
+
+  // A PNG from an earlier run is left alone, but the message says it is stale.
+  std::ofstream(dir / "old.png") << "earlier";
+  const PlotResult stale = plot_curve(dir / "old.png", {"loss", {}, {1}}, labelled());
+  BOOST_TEST(read_text(dir / "old.png") == "earlier");
+  BOOST_TEST(contains(stale.message, "old.png is from an earlier run"), stale.message);
 }
 
 BOOST_AUTO_TEST_CASE(a_bare_name_goes_into_the_plots_folder) {
