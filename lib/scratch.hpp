@@ -26,6 +26,7 @@
 #include "models/two_layer_net.hpp"
 #include "optim/optimizer.hpp"
 #include "optim/optimizers.hpp"
+#include "plot/plot.hpp"
 #include "tensor/matmul.hpp"
 #include "tensor/ops.hpp"
 #include "tensor/storage.hpp"
