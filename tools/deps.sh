@@ -21,33 +21,63 @@ compiles() {
   printf '%s\n' "$code" | "$cxx" -std=c++17 -x c++ - -o /dev/null "$@" >/dev/null 2>&1
 }
 
+core_packages=(g++ make cmake curl ca-certificates zlib1g-dev libboost-test-dev libboost-iostreams-dev
+               libboost-filesystem-dev libgnuplot-iostream-dev)
+bench_packages=(libopenblas-dev python3-numpy)
+wanted=("${core_packages[@]}")
+[[ $mode == bench ]] && wanted+=("${bench_packages[@]}")
+
+# Fast path (about 50 ms): on Debian/Ubuntu, when dpkg lists every package as installed and gnuplot
+# is on PATH, there is nothing to probe.
+if have dpkg-query && have gnuplot; then
+  installed=$(dpkg-query -W -f='${Status}\n' "${wanted[@]}" 2>/dev/null | grep -c 'install ok installed' || true)
+  [[ $installed -eq ${#wanted[@]} ]] && exit 0
+fi
+
+# Each probe prints the package(s) it needs when it fails; the compile probes run concurrently
+# (each takes about a second), so a machine with everything installed is checked quickly.
+probe_dir=$(mktemp -d)
+trap 'rm -rf "$probe_dir"' EXIT
+probe() {  # probe NAME PACKAGES… -- COMMAND…: runs COMMAND in the background, records PACKAGES on failure
+  local name=$1; shift
+  local packages=()
+  while [[ $1 != -- ]]; do packages+=("$1"); shift; done
+  shift
+  ( "$@" || echo "${packages[*]}" > "$probe_dir/$name" ) &
+}
+
 have g++ || have "$cxx" || missing+=(g++)
 have make || missing+=(make)
 have cmake || missing+=(cmake)
 have curl || missing+=(curl ca-certificates)
 have gnuplot || missing+=(gnuplot-nox)
-compiles 'int main() { return 0; }' -fopenmp || missing+=(libgomp1)
-compiles '#include <zlib.h>
-int main() { return zlibVersion() == nullptr; }' -lz || missing+=(zlib1g-dev)
-compiles '#define BOOST_TEST_MODULE probe
+probe openmp g++ -- compiles 'int main() { return 0; }' -fopenmp
+probe zlib zlib1g-dev -- compiles '#include <zlib.h>
+int main() { return zlibVersion() == nullptr; }' -lz
+probe boost_test libboost-test-dev -- compiles '#define BOOST_TEST_MODULE probe
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
-BOOST_AUTO_TEST_CASE(probe) {}' -lboost_unit_test_framework || missing+=(libboost-test-dev)
-compiles '#include <gnuplot-iostream.h>
-int main() { return 0; }' -lboost_iostreams || missing+=(libgnuplot-iostream-dev libboost-iostreams-dev)
-
+BOOST_AUTO_TEST_CASE(probe) {}' -lboost_unit_test_framework
+probe gnuplot_iostream libgnuplot-iostream-dev libboost-iostreams-dev libboost-filesystem-dev -- \
+  compiles '#include <gnuplot-iostream.h>
+int main() { Gnuplot gp(stdout); return 0; }' -lboost_iostreams -lboost_filesystem
 if [[ $mode == bench ]]; then
-  compiles '#include <cblas.h>
-int main() { return 0; }' -lopenblas || missing+=(libopenblas-dev)
-  /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
+  probe openblas libopenblas-dev -- compiles '#include <cblas.h>
+int main() { return 0; }' -lopenblas
+  probe numpy python3-numpy -- /usr/bin/python3 -c 'import numpy'
 fi
+wait
+for failed in "$probe_dir"/*; do
+  [[ -e $failed ]] || continue
+  read -r -a needed < "$failed"
+  missing+=("${needed[@]}")
+done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi
 
-# g++ brings libgomp with it; ask for it by the package people know.
-packages=$(printf '%s\n' "${missing[@]}" | sed 's/^libgomp1$/g++/' | sort -u | tr '\n' ' ')
+packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
 echo "deps: missing: $packages"
 if ! have apt-get; then
   echo "deps: this is not a Debian/Ubuntu system; install the equivalents of: $packages" >&2
