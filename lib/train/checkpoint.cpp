@@ -89,6 +89,7 @@ std::vector<unsigned char> read_file(const fs::path& path) {
     fail<IoError>("checkpoint: cannot open ", path, ": ", std::strerror(errno),
                   " (checkpoints are written by save_checkpoint or Trainer::set_checkpoint)");
   const std::streamsize size = in.tellg();
+  if (size < 0) fail<IoError>("checkpoint: cannot tell the size of ", path, " (is it a regular file?)");
   std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
   in.seekg(0);
   in.read(reinterpret_cast<char*>(bytes.data()), size);
@@ -104,7 +105,8 @@ std::size_t check_envelope(const std::vector<unsigned char>& bytes, const fs::pa
                       " bytes, fewer than the 8-byte magic \"SNETCKPT\" that starts a checkpoint");
   if (std::memcmp(bytes.data(), kCheckpointMagic, sizeof kCheckpointMagic) != 0) {
     std::ostringstream found;
-    for (std::size_t i = 0; i < 8; ++i) found << (i ? " " : "") << std::hex << std::setw(2) << std::setfill('0') << int(bytes[i]);
+    for (std::size_t i = 0; i < 8; ++i)
+      found << (i ? " " : "") << std::hex << std::setw(2) << std::setfill('0') << int(bytes[i]);
     fail<FormatError>("checkpoint ", path, ": not a ScratchNet checkpoint: it starts with bytes ", found.str(),
                       " instead of the magic \"SNETCKPT\"");
   }
@@ -174,12 +176,11 @@ TrainerState decode_trainer(ByteReader& r) {
     seen[index] = true;
     s.order.push_back(index);
   }
-  if (s.next_iter == 0) {
-    expect(s.order.empty(), r, "an order is stored but no epoch is unfinished");
+  if (s.order.empty()) {
+    expect(s.next_iter == 0, r, "iteration ", s.next_iter, " is next but no epoch is unfinished");
   } else {
-    expect(s.batch_size > 0 && s.order.size() == s.samples && s.samples > 0, r,
-           "the unfinished epoch has ", s.samples, " samples, batch size ", s.batch_size, " and an order of ",
-           s.order.size());
+    expect(s.batch_size > 0 && s.order.size() == s.samples && s.samples > 0, r, "the unfinished epoch has ", s.samples,
+           " samples, batch size ", s.batch_size, " and an order of ", s.order.size());
     expect(s.next_iter < (s.samples + s.batch_size - 1) / s.batch_size, r, "the unfinished epoch's next iteration ",
            s.next_iter, " is past its end");
   }
@@ -221,7 +222,8 @@ Checkpoint decode(ByteReader& r) {
     for (const std::string& slot : o.slot_names) {
       std::string name;
       o.slots.back().push_back(r.tensor("an optimizer slot", name));
-      expect(name == p.name + "/" + slot, r, "expected the optimizer slot '", p.name, "/", slot, "', found '", name, "'");
+      expect(name == p.name + "/" + slot, r, "expected the optimizer slot '", p.name, "/", slot, "', found '", name,
+             "'");
       expect(o.slots.back().back().shape() == p.value.shape(), r, "optimizer slot '", name, "' has shape ",
              shape_string(o.slots.back().back().shape()), " but its parameter ", shape_string(p.value.shape()));
     }
@@ -248,8 +250,7 @@ std::vector<ParamPtr> distinct_params(const Model& model) {
 void write_checkpoint(const fs::path& path, const Checkpoint& checkpoint) {
   const OptimizerState& o = checkpoint.optimizer;
   bool consistent = o.slots.size() == checkpoint.params.size();
-  for (std::size_t k = 0; consistent && k < o.slots.size(); ++k)
-    consistent = o.slots[k].size() == o.slot_names.size();
+  for (std::size_t k = 0; consistent && k < o.slots.size(); ++k) consistent = o.slots[k].size() == o.slot_names.size();
   if (!consistent)
     fail<ValueError>("write_checkpoint: the optimizer state needs ", o.slot_names.size(), " slots for each of the ",
                      checkpoint.params.size(), " parameters; make it with export_state(params)");
@@ -265,8 +266,8 @@ void write_checkpoint(const fs::path& path, const Checkpoint& checkpoint) {
       w.flush();
     });
   } catch (const IoError& e) {
-    fail<IoError>("write_checkpoint: cannot write ", path, "; the previous checkpoint, if any, is unchanged: ",
-                  e.what());
+    fail<IoError>("write_checkpoint: cannot write ", path,
+                  "; the previous checkpoint, if any, is unchanged: ", e.what());
   }
 }
 
@@ -298,8 +299,7 @@ void check_fits(const Checkpoint& checkpoint, const std::vector<ParamPtr>& param
   if (o.type != optimizer.name() || o.slot_names != optimizer.slot_names())
     fail<ValueError>("checkpoint ", path, ": it holds ", o.type, " optimizer state (slots: ",
                      o.slot_names.empty() ? "none" : list_names(o.slot_names, [](const std::string& n) { return n; }),
-                     ") but this optimizer is ",
-                     optimizer.name(), "; load it into the same kind of optimizer");
+                     ") but this optimizer is ", optimizer.name(), "; load it into the same kind of optimizer");
 }
 
 void restore(const Checkpoint& checkpoint, const std::vector<ParamPtr>& params, Optimizer& optimizer) {

@@ -37,8 +37,8 @@
 //                                 stats: u64 updates, u64 param_uses, u64 distinct_params,
 //                                        u64 clipped_updates, scalar max_grad_norm;
 //                                 f64 sum of losses since the last history point; u64 their count;
-//                                 unfinished epoch: u64 samples N, u64 batch size, u64 next iteration
-//                                   (0 at an epoch boundary), u64 length (N or 0) + that many u64 order;
+//                                 unfinished epoch: u64 samples N, u64 batch size, u64 next iteration,
+//                                   u64 length (N, or 0 between epochs) + that many u64: the order;
 //                                 history: u64 count; count × (u64 iteration, u64 epoch, u64 epoch_iter,
 //                                   u64 iters_per_epoch, u64 iterations_averaged, scalar loss)
 //   size−4  4      u32 CRC-32 (zlib's crc32) of every byte before it
@@ -71,14 +71,14 @@ struct NamedTensor {
 
 // What a Trainer adds to a checkpoint: where it is in training, down to the iteration.
 struct TrainerState {
-  int epoch = 0;               // completed epochs
-  std::size_t iteration = 0;   // completed updates
-  std::string rng;             // Rng::state() of the shuffling engine
+  int epoch = 0;              // completed epochs
+  std::size_t iteration = 0;  // completed updates
+  std::string rng;            // Rng::state() of the shuffling engine
   TrainerStats stats;
   double total_loss = 0;       // sum of the losses since the last history point
   std::size_t loss_count = 0;  // how many
-  // The epoch in progress when the checkpoint was taken (next_iter > 0), else next_iter = 0 and
-  // order is empty: its sample count, batch size, shuffled order and next iteration (0-based).
+  // The epoch in progress when the checkpoint was taken: its shuffled order (empty between
+  // epochs), next iteration (0-based), and the sample count and batch size they were made for.
   std::size_t samples = 0, batch_size = 0, next_iter = 0;
   std::vector<std::size_t> order;
   History history;

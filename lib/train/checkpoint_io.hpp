@@ -38,7 +38,7 @@ class ByteWriter {
   void flush();
 
   std::uint64_t size() const { return size_; }  // bytes written so far
-  std::uint32_t crc() const { return crc_; }     // zlib's crc32 of those bytes (not in counting mode)
+  std::uint32_t crc() const { return crc_; }    // zlib's crc32 of those bytes (not in counting mode)
 
  private:
   std::ostream* out_;

@@ -66,7 +66,7 @@ void Trainer::run_epochs(const Dataset& data, int max_epoch, std::size_t batch_s
   // ⌈N/B⌉: the last, smaller batch is trained on too.
   const std::size_t max_iters = (n + batch_size - 1) / batch_size;
   const auto interval = static_cast<std::size_t>(eval_interval);
-  if (next_iter_ > 0 && (epoch_samples_ != n || epoch_batch_size_ != batch_size))
+  if (!order_.empty() && (epoch_samples_ != n || epoch_batch_size_ != batch_size))
     fail<ValueError>("Trainer.fit: epoch ", epoch_ + 1, " stopped after iteration ", next_iter_, " of a pass over ",
                      epoch_samples_, " samples in batches of ", epoch_batch_size_, "; call fit with that data and ",
                      "batch_size to finish it (got ", n, " samples, batch_size ", batch_size, ")");
@@ -75,7 +75,7 @@ void Trainer::run_epochs(const Dataset& data, int max_epoch, std::size_t batch_s
   const InterruptGuard interrupt;  // Ctrl-C only sets a flag until fit() returns
   bool stopped_early = false;
   for (int e = 0; e < max_epoch && !stopped_early; ++e) {
-    if (next_iter_ == 0) {  // a new epoch; otherwise finish the unfinished one in its own order
+    if (order_.empty()) {  // a new epoch; otherwise finish the unfinished one in its own order
       order_ = rng_.permutation(n);  // np.random.permutation(N)
       epoch_samples_ = n;
       epoch_batch_size_ = batch_size;
@@ -204,7 +204,7 @@ void Trainer::save_checkpoint(const fs::path& path) const {
   s.samples = epoch_samples_;
   s.batch_size = epoch_batch_size_;
   s.next_iter = next_iter_;
-  if (next_iter_ > 0) s.order = order_;
+  s.order = order_;
   s.history = history_;
   c.trainer = std::move(s);
   write_checkpoint(path, c);

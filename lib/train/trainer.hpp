@@ -34,7 +34,8 @@
 // resumed run then computes exactly the losses the uninterrupted one would have (same seed and
 // thread count). An interrupt, like a checkpoint, never adds a history point: the losses since the
 // last point stay pending (in the trainer and in the checkpoint) until training goes on, so the
-// history of "interrupt, resume, go on" equals that of a run never interrupted. Typical use:
+// history of "interrupt, resume, go on" equals that of a run never interrupted (the interrupted
+// run's own plot lacks at most eval_interval − 1 of its last iterations). Typical use:
 //
 //   trainer.set_checkpoint("run.ckpt", 1);
 //   if (fs::exists("run.ckpt")) trainer.resume("run.ckpt");
@@ -74,8 +75,8 @@ class Trainer {
   //   max_epoch ≥ 1; 1 ≤ batch_size ≤ N; max_grad ≥ 0 (0: no clipping); eval_interval ≥ 0.
   // Throws ValueError for a bad argument, ShapeError when x and t disagree on N, NumericalError as
   // described above, IoError when a checkpoint cannot be written. Epochs and iterations keep
-  // counting across calls, as does the history. An epoch left unfinished (by Ctrl-C, or in a resumed
-  // checkpoint) is finished first, with its own shuffled order, and counts as one of max_epoch; it
+  // counting across calls, as does the history. An epoch left unfinished (by Ctrl-C, an exception,
+  // or in a resumed checkpoint) is finished first, with its own shuffled order, and counts as one of max_epoch; it
   // needs the same N and batch_size (ValueError otherwise).
   void fit(const Tensor& x, const Tensor& t, int max_epoch = 10, std::size_t batch_size = 32, Scalar max_grad = 0,
            int eval_interval = 20);
@@ -138,8 +139,8 @@ class Trainer {
   std::size_t loss_count_ = 0;
   Timer timer_;  // reset when fit() begins
 
-  // The epoch in progress: its shuffled order, the next iteration to run (0: none in progress) and
-  // the sample count and batch size its order and iterations were made for.
+  // The epoch in progress: its shuffled order (empty between epochs), the next iteration to run
+  // (0-based) and the sample count and batch size its order and iterations were made for.
   std::vector<std::size_t> order_;
   std::size_t next_iter_ = 0;
   std::size_t epoch_samples_ = 0, epoch_batch_size_ = 0;

@@ -123,9 +123,9 @@ BOOST_AUTO_TEST_CASE(export_rejects_a_parameter_list_that_is_not_the_served_set)
   std::vector<ParamPtr> params = make_params();
   RMSprop opt(0.1);
   run_steps(opt, params, 0, 1);
-  BOOST_CHECK_THROW(opt.export_state({params[0]}), ValueError);                         // one missing
+  BOOST_CHECK_THROW(opt.export_state({params[0]}), ValueError);                                       // one missing
   BOOST_CHECK_THROW(opt.export_state({params[0], make_param("b", Tensor::zeros({2}))}), ValueError);  // a stranger
-  BOOST_CHECK_THROW(opt.export_state({params[0], params[0]}), ValueError);              // twice
+  BOOST_CHECK_THROW(opt.export_state({params[0], params[0]}), ValueError);                            // twice
   BOOST_CHECK_THROW(opt.export_state({params[0], nullptr}), ValueError);
 }
 

@@ -87,8 +87,8 @@ BOOST_AUTO_TEST_CASE(round_trip_restores_parameters_and_optimizer_state_bitwise)
   load_checkpoint(f.path, f.model, f.opt);
   BOOST_TEST(bitwise_equal(f.model.W_->value, f.saved.W_->value));
   BOOST_TEST(bitwise_equal(f.model.b_->value, f.saved.b_->value));
-  BOOST_TEST(bitwise_equal(f.opt.export_state(distinct_params(f.model)),
-                           f.opt_saved.export_state(distinct_params(f.saved))));
+  BOOST_TEST(
+      bitwise_equal(f.opt.export_state(distinct_params(f.model)), f.opt_saved.export_state(distinct_params(f.saved))));
   // A fresh optimizer takes the state too, and both continue identically.
   LinearRegression fresh(3, 2, 9);
   Adam fresh_opt(0.05);
@@ -117,21 +117,21 @@ BOOST_AUTO_TEST_CASE(the_file_has_the_documented_byte_layout) {
   const std::size_t s = sizeof(Scalar);
   BOOST_REQUIRE(b.size() == 73 + 2 * s);
   BOOST_TEST(std::string(b.begin(), b.begin() + 8) == "SNETCKPT");
-  BOOST_TEST(le(b, 8, 4) == 1u);          // version
-  BOOST_TEST(le(b, 12, 4) == s);          // scalar size
-  BOOST_TEST(le(b, 16, 8) == b.size());   // total size
-  BOOST_TEST(le(b, 24, 8) == 1u);         // P
-  BOOST_TEST(le(b, 32, 4) == 1u);         // name length
+  BOOST_TEST(le(b, 8, 4) == 1u);         // version
+  BOOST_TEST(le(b, 12, 4) == s);         // scalar size
+  BOOST_TEST(le(b, 16, 8) == b.size());  // total size
+  BOOST_TEST(le(b, 24, 8) == 1u);        // P
+  BOOST_TEST(le(b, 32, 4) == 1u);        // name length
   BOOST_TEST(b[36] == 'w');
-  BOOST_TEST(le(b, 37, 4) == 1u);         // ndim
-  BOOST_TEST(le(b, 41, 8) == 1u);         // dim 0
+  BOOST_TEST(le(b, 37, 4) == 1u);  // ndim
+  BOOST_TEST(le(b, 41, 8) == 1u);  // dim 0
   Scalar w = 0;
-  std::memcpy(&w, &b[49], s);             // little-endian host: the bytes are the Scalar
+  std::memcpy(&w, &b[49], s);  // little-endian host: the bytes are the Scalar
   BOOST_TEST(w == Scalar(1.5));
   BOOST_TEST(le(b, 49 + s, 4) == 3u);
   BOOST_TEST(std::string(&b[53 + s], &b[56 + s]) == "SGD");
   BOOST_TEST(le(b, 64 + 2 * s, 4) == 0u);  // S (after lr and steps)
-  BOOST_TEST(b[68 + 2 * s] == 0);           // no trainer
+  BOOST_TEST(b[68 + 2 * s] == 0);          // no trainer
   BOOST_TEST(le(b, 69 + 2 * s, 4) == crc32(0, b.data(), static_cast<uInt>(69 + 2 * s)));
 }
 
@@ -236,7 +236,8 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_model_is_a_shape_error_naming_both)
       BOOST_ERROR("loaded into a model of another shape");
     } catch (const ShapeError& e) {
       BOOST_TEST(std::string(e.what()).find("parameter 'W' has shape (3, 2) in the file but (4, 2) in the model") !=
-                     std::string::npos, e.what());
+                     std::string::npos,
+                 e.what());
     }
     BOOST_TEST(before.unchanged(adam));
   }
@@ -248,8 +249,9 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_model_is_a_shape_error_naming_both)
       load_checkpoint(f.path, tied, adam);
       BOOST_ERROR("loaded into a model with another parameter count");
     } catch (const ShapeError& e) {
-      BOOST_TEST(std::string(e.what()).find("it holds 2 parameters (W, b) but the model has 1 (W)") != std::string::npos,
-                 e.what());
+      BOOST_TEST(
+          std::string(e.what()).find("it holds 2 parameters (W, b) but the model has 1 (W)") != std::string::npos,
+          e.what());
     }
     BOOST_TEST(before.unchanged(adam));
   }
@@ -260,8 +262,9 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_model_is_a_shape_error_naming_both)
       load_checkpoint(f.path, f.model, f.opt);
       BOOST_ERROR("loaded into a model with other parameter names");
     } catch (const ShapeError& e) {
-      BOOST_TEST(std::string(e.what()).find("parameter 2 is 'b' in the file but 'bias' in the model") !=
-                     std::string::npos, e.what());
+      BOOST_TEST(
+          std::string(e.what()).find("parameter 2 is 'b' in the file but 'bias' in the model") != std::string::npos,
+          e.what());
     }
     BOOST_TEST(before.unchanged(f.opt));
     f.model.b_->name = "b";
@@ -273,8 +276,9 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_model_is_a_shape_error_naming_both)
       load_checkpoint(f.path, f.model, momentum);
       BOOST_ERROR("loaded Adam's state into Momentum");
     } catch (const ValueError& e) {
-      BOOST_TEST(std::string(e.what()).find("holds Adam optimizer state (slots: m, v) but this optimizer is Momentum") !=
-                     std::string::npos, e.what());
+      BOOST_TEST(std::string(e.what()).find(
+                     "holds Adam optimizer state (slots: m, v) but this optimizer is Momentum") != std::string::npos,
+                 e.what());
     }
     BOOST_TEST(before.unchanged(momentum));
   }
@@ -301,7 +305,8 @@ BOOST_AUTO_TEST_CASE(a_write_that_fails_midway_keeps_the_previous_checkpoint_and
 
   // The disk "fills up" after 100 bytes: the kernel refuses to let files grow past RLIMIT_FSIZE
   // (SIGXFSZ ignored, so write() fails with EFBIG instead of killing the process).
-  struct sigaction ignore {}, old_action {};
+  struct sigaction ignore {
+  }, old_action{};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGXFSZ, &ignore, &old_action);
   rlimit old_limit{};

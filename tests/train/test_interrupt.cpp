@@ -52,7 +52,8 @@ BOOST_AUTO_TEST_SUITE(train_interrupt)
 BOOST_AUTO_TEST_CASE(ctrl_c_finishes_the_iteration_saves_and_returns_cleanly) {
   const Data data;
   TempDir dir;
-  struct sigaction own {}, previous {};
+  struct sigaction own {
+  }, previous{};
   own.sa_handler = own_handler;
   sigaction(SIGINT, &own, &previous);
   own_handler_calls = 0;
@@ -77,16 +78,17 @@ BOOST_AUTO_TEST_CASE(ctrl_c_finishes_the_iteration_saves_and_returns_cleanly) {
   sigaction(SIGINT, &previous, nullptr);
 
   BOOST_TEST(trainer.interrupted());
-  BOOST_TEST(model.calls() == 8);                 // nothing ran after the interrupted iteration ...
-  BOOST_TEST(trainer.stats().updates == 8u);      // ... which was completed, update included
+  BOOST_TEST(model.calls() == 8);             // nothing ran after the interrupted iteration ...
+  BOOST_TEST(trainer.stats().updates == 8u);  // ... which was completed, update included
   BOOST_TEST(adam.steps() == 8u);
   BOOST_TEST(trainer.history().back().iteration == 8u);
   BOOST_TEST(read_checkpoint(dir / "run.ckpt").trainer->iteration == 8u);
   BOOST_TEST(log.str().find("| interrupted after iteration 8 (epoch 2, iter 3 / 5); checkpoint written to ") !=
-                 std::string::npos, log.str());
+                 std::string::npos,
+             log.str());
 
   BOOST_TEST((during != own_handler && during != SIG_DFL && during != SIG_IGN));  // fit's own handler
-  BOOST_TEST((after_signal == SIG_DFL));  // a second Ctrl-C would kill
+  BOOST_TEST((after_signal == SIG_DFL));                                          // a second Ctrl-C would kill
   BOOST_TEST((restored == own_handler));  // the program's handler is back after fit()
   BOOST_TEST(own_handler_calls == 0);     // and it never saw the Ctrl-C that fit() handled
 }

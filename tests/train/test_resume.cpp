@@ -55,8 +55,8 @@ struct Outcome {
 };
 
 Outcome outcome(const Trainer& trainer, const LinearRegression& model, const Optimizer& opt, const Rng& rng) {
-  return {trainer.history(), model.W_->value, model.b_->value, opt.export_state(distinct_params(model)), rng.state(),
-          trainer.stats()};
+  return {trainer.history(), model.W_->value, model.b_->value, opt.export_state(distinct_params(model)),
+          rng.state(),       trainer.stats()};
 }
 
 void expect_same(const Outcome& a, const Outcome& b, const std::string& what) {
@@ -122,6 +122,7 @@ BOOST_AUTO_TEST_CASE(a_crash_after_an_epoch_boundary_checkpoint_resumes_bitwise)
     BOOST_REQUIRE(c.trainer.has_value());
     BOOST_TEST(c.trainer->epoch == 2);
     BOOST_TEST(c.trainer->next_iter == 0u);
+    BOOST_TEST(c.trainer->order.empty());
     BOOST_TEST(c.trainer->loss_count == 2u);  // iterations 6 and 7 of epoch 2, not yet in the history
     expect_same(resumed_run(data, make, path, 2), straight, name + " (epoch boundary)");
   }
@@ -229,8 +230,13 @@ BOOST_AUTO_TEST_CASE(a_failed_resume_changes_nothing) {
   const History history = trainer.history();
   const std::string rng_state = rng.state();
 
-  // A model-and-optimizer checkpoint has no trainer state.
-  save_checkpoint(dir / "plain.ckpt", model, adam);
+  // A model-and-optimizer checkpoint (of other values) has no trainer state.
+  {
+    LinearRegression other(3, 2, 5);
+    Adam other_adam(0.05);
+    other_adam.update(distinct_params(other));
+    save_checkpoint(dir / "plain.ckpt", other, other_adam);
+  }
   try {
     trainer.resume(dir / "plain.ckpt");
     BOOST_ERROR("resumed from a checkpoint without trainer state");
