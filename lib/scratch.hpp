@@ -3,6 +3,7 @@
 
 #include "core/cli.hpp"
 #include "core/errors.hpp"
+#include "core/interrupt.hpp"
 #include "core/parallel.hpp"
 #include "core/paths.hpp"
 #include "core/random.hpp"
@@ -31,6 +32,7 @@
 #include "tensor/ops.hpp"
 #include "tensor/storage.hpp"
 #include "tensor/tensor.hpp"
+#include "train/checkpoint.hpp"
 #include "train/clip.hpp"
 #include "train/dedup.hpp"
 #include "train/gradient_check.hpp"

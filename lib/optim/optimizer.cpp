@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 namespace scratch {
 namespace {
@@ -17,10 +18,20 @@ std::string join_names(std::vector<std::pair<std::uint64_t, std::string>> named)
   return names;
 }
 
+// Throws ValueError unless every pointer is non-null and no parameter is listed twice.
+void check_distinct(const std::string& where, const std::vector<ParamPtr>& params) {
+  std::unordered_set<std::uint64_t> seen;
+  for (const ParamPtr& p : params) {
+    if (!p) fail<ValueError>(where, ": the parameter list holds a null ParamPtr");
+    if (!seen.insert(p->id()).second)
+      fail<ValueError>(where, ": parameter '", p->name, "' is listed twice; pass remove_duplicates(model.params())");
+  }
+}
+
 }  // namespace
 
-Optimizer::Optimizer(std::string name, Scalar lr, std::size_t state_slots)
-    : lr_(lr), name_(std::move(name)), state_slots_(state_slots) {
+Optimizer::Optimizer(std::string name, Scalar lr, std::vector<std::string> slot_names)
+    : lr_(lr), name_(std::move(name)), slot_names_(std::move(slot_names)) {
   set_lr(lr);
 }
 
@@ -79,7 +90,7 @@ void Optimizer::collect_states(const std::vector<ParamPtr>& params, bool first) 
                          "model, or call reset() to start over");
       ParamState fresh;
       fresh.name = p.name;
-      for (std::size_t s = 0; s < state_slots_; ++s) fresh.slots.push_back(Tensor::zeros(p.value.shape()));
+      for (std::size_t s = 0; s < slot_names_.size(); ++s) fresh.slots.push_back(Tensor::zeros(p.value.shape()));
       it = states_.emplace(p.id(), std::move(fresh)).first;
     } else if (it->second.last_check == checks_) {
       fail<ValueError>(name_, ".update: parameter '", p.name,
@@ -102,6 +113,69 @@ void Optimizer::collect_states(const std::vector<ParamPtr>& params, bool first) 
                      " parameters it was first called with; missing ", join_names(missing),
                      ". Pass every distinct parameter on every step: update(remove_duplicates(model.params()))");
   }
+}
+
+OptimizerState Optimizer::export_state(const std::vector<ParamPtr>& params) const {
+  const std::string where = name_ + ".export_state";
+  check_distinct(where, params);
+  if (registered_ && params.size() != states_.size())
+    fail<ValueError>(where, ": got ", params.size(), " parameters but the optimizer serves ", states_.size(), " (",
+                     known_names(), "); pass the same distinct parameters as to update()");
+  OptimizerState state;
+  state.type = name_;
+  state.lr = lr_;
+  state.steps = steps_;
+  state.slot_names = slot_names_;
+  for (const ParamPtr& p : params) {
+    if (!registered_) {  // no update yet: the zeros the first update would start from
+      state.slots.emplace_back(slot_names_.size(), Tensor::zeros(p->value.shape()));
+      continue;
+    }
+    const auto it = states_.find(p->id());
+    if (it == states_.end())
+      fail<ValueError>(where, ": parameter '", p->name, "' is not one of the parameters this optimizer serves (",
+                       known_names(), ")");
+    state.slots.push_back(it->second.slots);
+  }
+  return state;
+}
+
+void Optimizer::import_state(const std::vector<ParamPtr>& params, const OptimizerState& state) {
+  const std::string where = name_ + ".import_state";
+  if (state.type != name_)
+    fail<ValueError>(where, ": the state belongs to a ", state.type, " optimizer, not to ", name_,
+                     "; create the same kind of optimizer that saved it");
+  if (state.slot_names != slot_names_)
+    fail<ValueError>(where, ": the state has ", state.slot_names.size(), " slots per parameter but ", name_,
+                     " keeps ", slot_names_.size());
+  if (!(std::isfinite(state.lr) && state.lr > 0))
+    fail<ValueError>(where, ": the learning rate must be a finite number > 0, got ", state.lr);
+  check_distinct(where, params);
+  if (state.slots.size() != params.size())
+    fail<ValueError>(where, ": the state holds slots for ", state.slots.size(), " parameters but ", params.size(),
+                     " parameters were given");
+  std::unordered_map<std::uint64_t, ParamState> fresh;
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    const Param& p = *params[k];
+    if (state.slots[k].size() != slot_names_.size())
+      fail<ValueError>(where, ": parameter '", p.name, "' has ", state.slots[k].size(), " slots, expected ",
+                       slot_names_.size());
+    for (std::size_t s = 0; s < slot_names_.size(); ++s)
+      if (state.slots[k][s].shape() != p.value.shape())
+        fail<ShapeError>(where, ": slot '", slot_names_[s], "' of parameter '", p.name, "' has shape ",
+                         shape_string(state.slots[k][s].shape()), " but the parameter has shape ",
+                         shape_string(p.value.shape()));
+    ParamState entry;
+    entry.name = p.name;
+    entry.slots = state.slots[k];
+    fresh.emplace(p.id(), std::move(entry));
+  }
+  // Everything checked: replace the state in one go.
+  states_ = std::move(fresh);
+  step_states_.clear();
+  registered_ = true;
+  steps_ = state.steps;
+  lr_ = state.lr;
 }
 
 std::string Optimizer::known_names() const {

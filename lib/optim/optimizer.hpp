@@ -16,6 +16,11 @@
 // later (a parameter it has never seen, or one that is missing, or one listed twice) is almost
 // always a bug — the wrong model, or gradients not de-duplicated — so it is a ValueError that
 // names the parameter; reset() starts over deliberately.
+//
+// For checkpoints (train/checkpoint.hpp) the state leaves and re-enters the optimizer as an
+// OptimizerState keyed to a parameter *list*: export_state(params).slots[k] belongs to params[k].
+// A checkpoint stores it beside the parameters in the same order, so loading it into a fresh
+// optimizer for a freshly built model restores each velocity to the right weight.
 #pragma once
 
 #include <cstddef>
@@ -27,6 +32,15 @@
 #include "layers/param.hpp"
 
 namespace scratch {
+
+// An optimizer's complete state, keyed to a parameter list: slots[k] belongs to params[k].
+struct OptimizerState {
+  std::string type;                        // Optimizer::name(), e.g. "Adam"
+  Scalar lr = 0;                           // the learning rate now (a schedule may have changed it)
+  std::size_t steps = 0;                   // update() calls so far: Adam's t
+  std::vector<std::string> slot_names;     // what each parameter remembers: {"m", "v"} for Adam, {} for SGD
+  std::vector<std::vector<Tensor>> slots;  // slots[k][s]: slot s of params[k], shaped like its value
+};
 
 class Optimizer {
  public:
@@ -51,17 +65,32 @@ class Optimizer {
   // Forgets the parameter set and all per-parameter state: the next update starts afresh.
   void reset();
 
+  // The names of the state tensors each parameter gets, e.g. {"m", "v"} for Adam.
+  const std::vector<std::string>& slot_names() const { return slot_names_; }
+
+  // The state for `params` (each once, non-null), in their order. Before the first update every
+  // slot is zero, as the first update would create it. Afterwards `params` must be exactly the set
+  // the optimizer serves (any order); otherwise ValueError names the parameter.
+  OptimizerState export_state(const std::vector<ParamPtr>& params) const;
+
+  // Replaces all state by `state`, whose slots[k] become params[k]'s; fixes the parameter set to
+  // `params`, as a first update would. Checks everything first — type and slot names equal this
+  // optimizer's, lr finite and > 0, one slot list per parameter, every tensor shaped like its
+  // parameter's value, params distinct and non-null — and throws ValueError or ShapeError without
+  // changing anything when a check fails.
+  void import_state(const std::vector<ParamPtr>& params, const OptimizerState& state);
+
  protected:
   // What an optimizer remembers about one parameter.
   struct ParamState {
     std::string name;             // for messages: the parameter's name when it was first seen
-    std::vector<Tensor> slots;    // `state_slots` tensors of the value's shape, zero at first
+    std::vector<Tensor> slots;    // one tensor per slot name, of the value's shape, zero at first
     std::uint64_t last_check = 0; // the begin_step call that last saw it (finds duplicates and missing ones)
   };
 
-  // state_slots: how many tensors of state each parameter needs (0 for SGD, 2 for Adam).
+  // slot_names: the tensors of state each parameter needs ({} for SGD, {"m", "v"} for Adam).
   // Throws ValueError when lr is not finite and > 0.
-  Optimizer(std::string name, Scalar lr, std::size_t state_slots);
+  Optimizer(std::string name, Scalar lr, std::vector<std::string> slot_names);
 
   // Validates `params` as described at update() and returns each parameter's state, in the order of
   // `params`. On the first call it creates the state (zeros); afterwards the set must be unchanged.
@@ -78,7 +107,7 @@ class Optimizer {
   std::string known_names() const;
 
   std::string name_;
-  std::size_t state_slots_;
+  std::vector<std::string> slot_names_;
   std::size_t steps_ = 0;
   std::uint64_t checks_ = 0;  // begin_step calls, including rejected ones
   bool registered_ = false;   // whether the parameter set is fixed (after the first good update)

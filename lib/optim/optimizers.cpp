@@ -16,7 +16,7 @@ constexpr Scalar kEpsilon = Scalar(1e-7);
 
 // ---- SGD: W ← W − lr·g ----
 
-SGD::SGD(Scalar lr) : Optimizer("SGD", lr, 0) {}
+SGD::SGD(Scalar lr) : Optimizer("SGD", lr, {}) {}
 
 void SGD::update(const std::vector<ParamPtr>& params) {
   begin_step(params);
@@ -30,7 +30,7 @@ void SGD::update(const std::vector<ParamPtr>& params) {
 
 // ---- Momentum: v ← α·v − lr·g, W ← W + v ----
 
-Momentum::Momentum(Scalar lr, Scalar momentum) : Optimizer("Momentum", lr, 1), momentum_(momentum) {
+Momentum::Momentum(Scalar lr, Scalar momentum) : Optimizer("Momentum", lr, {"v"}), momentum_(momentum) {
   check_unit_interval("momentum", momentum);
 }
 
@@ -51,7 +51,7 @@ void Momentum::update(const std::vector<ParamPtr>& params) {
 // ---- Nesterov: W ← W + α²·v − (1+α)·lr·g, then v ← α·v − lr·g (v is the previous velocity
 // in the first line) ----
 
-Nesterov::Nesterov(Scalar lr, Scalar momentum) : Optimizer("Nesterov", lr, 1), momentum_(momentum) {
+Nesterov::Nesterov(Scalar lr, Scalar momentum) : Optimizer("Nesterov", lr, {"v"}), momentum_(momentum) {
   check_unit_interval("momentum", momentum);
 }
 
@@ -72,7 +72,7 @@ void Nesterov::update(const std::vector<ParamPtr>& params) {
 
 // ---- AdaGrad: h ← h + g⊙g, W ← W − lr·g / (√h + ε) ----
 
-AdaGrad::AdaGrad(Scalar lr) : Optimizer("AdaGrad", lr, 1) {}
+AdaGrad::AdaGrad(Scalar lr) : Optimizer("AdaGrad", lr, {"h"}) {}
 
 void AdaGrad::update(const std::vector<ParamPtr>& params) {
   const std::vector<ParamState*>& states = begin_step(params);
@@ -90,7 +90,7 @@ void AdaGrad::update(const std::vector<ParamPtr>& params) {
 
 // ---- RMSprop: h ← ρ·h + (1−ρ)·g⊙g, W ← W − lr·g / (√h + ε) ----
 
-RMSprop::RMSprop(Scalar lr, Scalar decay_rate) : Optimizer("RMSprop", lr, 1), decay_rate_(decay_rate) {
+RMSprop::RMSprop(Scalar lr, Scalar decay_rate) : Optimizer("RMSprop", lr, {"h"}), decay_rate_(decay_rate) {
   check_unit_interval("decay_rate", decay_rate);
 }
 
@@ -111,7 +111,7 @@ void RMSprop::update(const std::vector<ParamPtr>& params) {
 
 // ---- Adam: m ← m + (1−β₁)(g − m), v ← v + (1−β₂)(g⊙g − v), W ← W − lr_t·m / (√v + ε) ----
 
-Adam::Adam(Scalar lr, Scalar beta1, Scalar beta2) : Optimizer("Adam", lr, 2), beta1_(beta1), beta2_(beta2) {
+Adam::Adam(Scalar lr, Scalar beta1, Scalar beta2) : Optimizer("Adam", lr, {"m", "v"}), beta1_(beta1), beta2_(beta2) {
   check_unit_interval("beta1", beta1);
   check_unit_interval("beta2", beta2);
 }

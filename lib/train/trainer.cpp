@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/interrupt.hpp"
+#include "train/checkpoint.hpp"
 #include "train/clip.hpp"
 #include "train/dedup.hpp"
 
@@ -64,24 +66,55 @@ void Trainer::run_epochs(const Dataset& data, int max_epoch, std::size_t batch_s
   // ⌈N/B⌉: the last, smaller batch is trained on too.
   const std::size_t max_iters = (n + batch_size - 1) / batch_size;
   const auto interval = static_cast<std::size_t>(eval_interval);
-  total_loss_ = 0;
-  loss_count_ = 0;
+  if (!order_.empty() && (epoch_samples_ != n || epoch_batch_size_ != batch_size))
+    fail<ValueError>("Trainer.fit: epoch ", epoch_ + 1, " stopped after iteration ", next_iter_, " of a pass over ",
+                     epoch_samples_, " samples in batches of ", epoch_batch_size_, "; call fit with that data and ",
+                     "batch_size to finish it (got ", n, " samples, batch_size ", batch_size, ")");
+  interrupted_ = false;
   timer_.reset();
-  for (int e = 0; e < max_epoch; ++e) {
-    const std::vector<std::size_t> order = rng_.permutation(n);  // np.random.permutation(N)
-    for (std::size_t it = 0; it < max_iters; ++it) {
+  const InterruptGuard interrupt;  // Ctrl-C only sets a flag until fit() returns
+  bool stopped_early = false;
+  for (int e = 0; e < max_epoch && !stopped_early; ++e) {
+    if (order_.empty()) {  // a new epoch; otherwise finish the unfinished one in its own order
+      order_ = rng_.permutation(n);  // np.random.permutation(N)
+      epoch_samples_ = n;
+      epoch_batch_size_ = batch_size;
+    }
+    for (std::size_t it = next_iter_; it < max_iters; ++it) {
       const std::size_t begin = it * batch_size, end = std::min(n, begin + batch_size);
       const bool full = end - begin == batch_size;
       Tensor& x = full ? x_batch_ : x_last_;
       Tensor& t = full ? t_batch_ : t_last_;
-      data.batch(order, begin, end, x, t);
+      data.batch(order_, begin, end, x, t);
       step(x, t, max_grad, it + 1, max_iters);
+      next_iter_ = it + 1;
       if (interval > 0 && it % interval == 0) report(epoch_ + 1, it + 1, max_iters);
+      if (interrupt.requested() && next_iter_ < max_iters) break;  // mid-epoch: stop here
     }
+    if (next_iter_ < max_iters) {
+      stopped_early = true;
+      break;
+    }
+    next_iter_ = 0;
+    order_.clear();
     if (interval == 0) report(epoch_ + 1, max_iters, max_iters);
     ++epoch_;
+    stopped_early = interrupt.requested() && e + 1 < max_epoch;
+    const bool last = e + 1 == max_epoch || stopped_early;  // persisted below
+    if (!last && epoch_ % checkpoint_every_ == 0) persist();
   }
-  if (loss_count_ > 0) report(epoch_, max_iters, max_iters);  // the iterations after the last line
+  interrupted_ = interrupt.requested();
+  // The iterations after the last line, unless training stopped early: then they stay pending, so
+  // that going on later gives the same history as never stopping.
+  if (!stopped_early && loss_count_ > 0) report(epoch_, max_iters, max_iters);
+  persist();
+  if (stopped_early && log_ != nullptr) {
+    *log_ << "| interrupted after iteration " << iteration_ << " (epoch " << epoch_ + (next_iter_ > 0 ? 1 : 0)
+          << ", iter " << (next_iter_ > 0 ? next_iter_ : max_iters) << " / " << max_iters << ")";
+    if (checkpoint_path_.empty()) *log_ << "; no checkpoint path set (Trainer::set_checkpoint)";
+    else *log_ << "; checkpoint written to " << checkpoint_path_ << ", resume() continues from there";
+    *log_ << std::endl;
+  }
 }
 
 void Trainer::step(const Tensor& x, const Tensor& t, Scalar max_grad, std::size_t epoch_iter, std::size_t max_iters) {
@@ -140,6 +173,66 @@ void Trainer::report(int epoch, std::size_t epoch_iter, std::size_t max_iters) {
   history_.add(point);
   total_loss_ = 0;
   loss_count_ = 0;
+}
+
+// ---- checkpoints ----
+
+void Trainer::set_checkpoint(const fs::path& path, int every_epochs) {
+  if (every_epochs < 1)
+    fail<ValueError>("Trainer.set_checkpoint: every_epochs must be at least 1, got ", every_epochs);
+  checkpoint_path_ = path;
+  checkpoint_every_ = every_epochs;
+}
+
+void Trainer::persist() const {
+  if (!checkpoint_path_.empty()) save_checkpoint(checkpoint_path_);
+  if (!history_csv_.empty()) history_.save_csv(history_csv_);
+}
+
+void Trainer::save_checkpoint(const fs::path& path) const {
+  const std::vector<ParamPtr> params = distinct_params(model_);
+  Checkpoint c;
+  for (const ParamPtr& p : params) c.params.push_back({p->name, p->value});
+  c.optimizer = optimizer_.export_state(params);
+  TrainerState s;
+  s.epoch = epoch_;
+  s.iteration = iteration_;
+  s.rng = rng_.state();
+  s.stats = stats_;
+  s.total_loss = total_loss_;
+  s.loss_count = loss_count_;
+  s.samples = epoch_samples_;
+  s.batch_size = epoch_batch_size_;
+  s.next_iter = next_iter_;
+  s.order = order_;
+  s.history = history_;
+  c.trainer = std::move(s);
+  write_checkpoint(path, c);
+}
+
+void Trainer::resume(const fs::path& path) {
+  const Checkpoint c = read_checkpoint(path);
+  const std::vector<ParamPtr> params = distinct_params(model_);
+  check_fits(c, params, optimizer_, path);
+  if (!c.trainer)
+    fail<ValueError>("Trainer.resume: ", path, " holds a model and optimizer but no trainer state (it was written "
+                     "by save_checkpoint(path, model, optimizer)); load it with load_checkpoint instead");
+  const TrainerState& s = *c.trainer;
+  Rng rng;
+  rng.set_state(s.rng);  // parsed once already by read_checkpoint: cannot fail here
+  restore(c, params, optimizer_);  // the last step that may throw; from here on nothing can
+  rng_ = rng;
+  epoch_ = s.epoch;
+  iteration_ = s.iteration;
+  stats_ = s.stats;
+  total_loss_ = s.total_loss;
+  loss_count_ = s.loss_count;
+  epoch_samples_ = s.samples;
+  epoch_batch_size_ = s.batch_size;
+  next_iter_ = s.next_iter;
+  order_ = s.order;
+  history_ = s.history;
+  interrupted_ = false;
 }
 
 }  // namespace scratch

@@ -24,6 +24,23 @@
 // A NaN or infinite loss or gradient stops training *before* that update is applied: the
 // parameters (and the optimizer's state) stay those of the last good iteration, and fit() throws a
 // NumericalError naming the epoch, the iteration and, for a gradient, the parameter.
+//
+// Checkpoints and Ctrl-C (train/checkpoint.hpp). With set_checkpoint(path, n), fit() writes a
+// checkpoint atomically after every n-th epoch and when it ends. Ctrl-C (SIGINT) during fit()
+// finishes the current iteration, writes the checkpoint and the history CSV (if paths are set) and
+// returns normally with interrupted() true, so a program can still plot and exit cleanly; a second
+// Ctrl-C kills it (core/interrupt.hpp). resume(path) restores the parameters, the optimizer's state,
+// the shuffling RNG, the counters, the history, and an unfinished epoch's order and position; a
+// resumed run then computes exactly the losses the uninterrupted one would have (same seed and
+// thread count). An interrupt, like a checkpoint, never adds a history point: the losses since the
+// last point stay pending (in the trainer and in the checkpoint) until training goes on, so the
+// history of "interrupt, resume, go on" equals that of a run never interrupted (the interrupted
+// run's own plot lacks at most eval_interval − 1 of its last iterations). Typical use:
+//
+//   trainer.set_checkpoint("run.ckpt", 1);
+//   if (fs::exists("run.ckpt")) trainer.resume("run.ckpt");
+//   if (trainer.current_epoch() < kEpochs) trainer.fit(x, t, kEpochs - trainer.current_epoch(), ...);
+//   if (trainer.interrupted()) std::cout << "stopped early; run again to continue\n";
 #pragma once
 
 #include <cstddef>
@@ -57,7 +74,10 @@ class Trainer {
   // Trains on samples x (N, …) with labels t (N, …), without copying them.
   //   max_epoch ≥ 1; 1 ≤ batch_size ≤ N; max_grad ≥ 0 (0: no clipping); eval_interval ≥ 0.
   // Throws ValueError for a bad argument, ShapeError when x and t disagree on N, NumericalError as
-  // described above. Epochs and iterations keep counting across calls, as does the history.
+  // described above, IoError when a checkpoint cannot be written. Epochs and iterations keep
+  // counting across calls, as does the history. An epoch left unfinished (by Ctrl-C, an exception,
+  // or in a resumed checkpoint) is finished first, with its own shuffled order, and counts as one of max_epoch; it
+  // needs the same N and batch_size (ValueError otherwise).
   void fit(const Tensor& x, const Tensor& t, int max_epoch = 10, std::size_t batch_size = 32, Scalar max_grad = 0,
            int eval_interval = 20);
 
@@ -79,6 +99,22 @@ class Trainer {
   // Epochs completed so far (over every fit() call).
   int current_epoch() const { return epoch_; }
 
+  // ---- checkpoints and Ctrl-C ----
+  // fit() writes a checkpoint to `path` after every `every_epochs`-th completed epoch (counted
+  // across calls), when it ends and when Ctrl-C stops it. An empty path turns this off.
+  void set_checkpoint(const fs::path& path, int every_epochs = 1);
+  // At the same moments, writes history() as CSV to `path` (empty: off).
+  void set_history_csv(const fs::path& path) { history_csv_ = path; }
+  // Writes a checkpoint of the model, the optimizer and this trainer now; throws IoError.
+  void save_checkpoint(const fs::path& path) const;
+  // Takes a checkpoint written by a Trainer back: everything or nothing (see load_checkpoint for the
+  // errors; a file without trainer state, from scratch::save_checkpoint, is a ValueError). The model
+  // and optimizer must be built as when it was saved; the rng passed to this trainer gets its state.
+  void resume(const fs::path& path);
+  // Whether a Ctrl-C arrived during the last fit(). It returned early unless the signal came in
+  // its very last iteration.
+  bool interrupted() const { return interrupted_; }
+
   // Where the log lines go (std::cout by default); nullptr silences them. The history is kept either way.
   void set_log(std::ostream* out) { log_ = out; }
 
@@ -86,6 +122,7 @@ class Trainer {
   void run_epochs(const Dataset& data, int max_epoch, std::size_t batch_size, Scalar max_grad, int eval_interval);
   void step(const Tensor& x, const Tensor& t, Scalar max_grad, std::size_t epoch_iter, std::size_t max_iters);
   void report(int epoch, std::size_t epoch_iter, std::size_t max_iters);
+  void persist() const;  // the checkpoint and the history CSV, where paths are set
 
   Model& model_;
   Optimizer& optimizer_;
@@ -97,10 +134,20 @@ class Trainer {
   int epoch_ = 0;              // completed epochs
   std::size_t iteration_ = 0;  // completed updates
 
-  // What the current fit() has accumulated since its last log line.
+  // What training has accumulated since the last log line.
   double total_loss_ = 0;
   std::size_t loss_count_ = 0;
   Timer timer_;  // reset when fit() begins
+
+  // The epoch in progress: its shuffled order (empty between epochs), the next iteration to run
+  // (0-based) and the sample count and batch size its order and iterations were made for.
+  std::vector<std::size_t> order_;
+  std::size_t next_iter_ = 0;
+  std::size_t epoch_samples_ = 0, epoch_batch_size_ = 0;
+
+  fs::path checkpoint_path_, history_csv_;
+  int checkpoint_every_ = 1;
+  bool interrupted_ = false;
 
   // Mini-batch buffers reused across iterations: one pair for full batches, one for the smaller
   // last batch, so neither is resized back and forth every epoch.

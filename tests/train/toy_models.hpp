@@ -2,6 +2,8 @@
 // Trainer without depending on the layer classes.
 #pragma once
 
+#include <functional>
+
 #include "test_util.hpp"
 
 namespace scratch::test {
@@ -57,6 +59,26 @@ class TiedAutoencoder : public Model {
 
   ParamPtr W_;
   Tensor x_, h_, diff_, dW_, dWt_;
+};
+
+// LinearRegression that calls hook(k) as its k-th forward begins (k = 1, 2, …): tests use it to
+// raise SIGINT or to throw (a simulated crash) at a known iteration. The iteration then goes on
+// normally (or not at all, if the hook throws).
+class HookedRegression : public LinearRegression {
+ public:
+  using Hook = std::function<void(int call)>;
+  HookedRegression(std::size_t d, std::size_t m, std::uint64_t seed, Hook hook)
+      : LinearRegression(d, m, seed), hook_(std::move(hook)) {}
+
+  Scalar forward(const Tensor& x, const Tensor& t) override {
+    hook_(++calls_);
+    return LinearRegression::forward(x, t);
+  }
+  int calls() const { return calls_; }
+
+ private:
+  Hook hook_;
+  int calls_ = 0;
 };
 
 }  // namespace scratch::test
