@@ -176,27 +176,38 @@ void pack_b_panel(const T* b, std::size_t ldb, Transpose tb, std::size_t p0, std
 // Whether a tile is written (first K block) or added to what the earlier K blocks left in C.
 enum class Update { kOverwrite, kAccumulate };
 
-// C tile (rows × cols, rows ≤ MR, cols ≤ NV·W) (+)= Σ_p a_panel[p] ⊗ b_panel[p] over kc steps.
+// Where the kernel finds op(A)(r, p) for the MR rows of its tile: at data[r·row_step + p·k_step].
+// A packed micro-panel has row_step 1 and k_step MR; see "reading A in place" in gemm_blocked for
+// the other two cases.
+template <class T>
+struct APanel {
+  const T* data;
+  std::size_t row_step;
+  std::size_t k_step;
+};
+
+// C tile (rows × cols, rows ≤ MR, cols ≤ NV·W) (+)= Σ_p op(A)[:, p] ⊗ b_panel[p] over kc steps.
 // NV is how many vectors wide the tile is: kNV for full tiles, fewer at the right edge of C
 // (N = 50 is 24 + 24 + 2 columns: the last tile uses one vector, not three).
 // acc[r][v] lives in registers: the loops over r and v have constant bounds and are unrolled.
 template <class T, std::size_t NV>
-void micro_kernel(std::size_t kc, const T* __restrict a_panel, const T* __restrict b_panel, T* __restrict c,
-                  std::size_t ldc, std::size_t rows, std::size_t cols, Update update) {
+void micro_kernel(std::size_t kc, APanel<T> a, const T* __restrict b_panel, T* __restrict c, std::size_t ldc,
+                  std::size_t rows, std::size_t cols, Update update) {
   using Vec = typename Simd<T>::Vec;
   constexpr std::size_t kW = Simd<T>::kWidth;
   constexpr std::size_t kWide = NV * kW;
-  Vec acc[kMR][NV];
-  for (std::size_t r = 0; r < kMR; ++r)
-    for (std::size_t v = 0; v < NV; ++v) acc[r][v] = Vec{};
-  for (std::size_t p = 0; p < kc; ++p) {
+  const T* a_row[kMR];
+  for (std::size_t r = 0; r < kMR; ++r) a_row[r] = a.data + r * a.row_step;
+  Vec acc[kMR][NV] = {};
+  std::size_t p = 0;
+  do {  // kc ≥ 1, so the loop runs at least once
     Vec b[NV];
     for (std::size_t v = 0; v < NV; ++v) b[v] = load_vec(b_panel + v * kW);
+    const std::size_t ap = p * a.k_step;
     for (std::size_t r = 0; r < kMR; ++r)
-      for (std::size_t v = 0; v < NV; ++v) acc[r][v] += a_panel[r] * b[v];  // one FMA, a broadcast
-    a_panel += kMR;
+      for (std::size_t v = 0; v < NV; ++v) acc[r][v] += a_row[r][ap] * b[v];  // one FMA, a broadcast
     b_panel += kWide;
-  }
+  } while (++p < kc);
   if (rows == kMR && cols == kWide) {  // a full tile: straight from registers into C
     for (std::size_t r = 0; r < kMR; ++r) {
       for (std::size_t v = 0; v < NV; ++v) {
@@ -218,12 +229,12 @@ void micro_kernel(std::size_t kc, const T* __restrict a_panel, const T* __restri
 
 // Calls the kernel instantiated for the narrowest width that covers `nv` vectors.
 template <class T, std::size_t NV = kNV>
-void run_micro_kernel(std::size_t nv, std::size_t kc, const T* a_panel, const T* b_panel, T* c, std::size_t ldc,
+void run_micro_kernel(std::size_t nv, std::size_t kc, APanel<T> a, const T* b_panel, T* c, std::size_t ldc,
                       std::size_t rows, std::size_t cols, Update update) {
   if constexpr (NV > 1) {
-    if (nv < NV) return run_micro_kernel<T, NV - 1>(nv, kc, a_panel, b_panel, c, ldc, rows, cols, update);
+    if (nv < NV) return run_micro_kernel<T, NV - 1>(nv, kc, a, b_panel, c, ldc, rows, cols, update);
   }
-  micro_kernel<T, NV>(kc, a_panel, b_panel, c, ldc, rows, cols, update);
+  micro_kernel<T, NV>(kc, a, b_panel, c, ldc, rows, cols, update);
 }
 
 // ---- 5. the blocked loops -----------------------------------------------------------------------
@@ -240,6 +251,25 @@ struct GemmArgs {
   T* c;
   std::size_t ldc;
 };
+
+// Whether the A blocks are packed, or read where they are. Packing pays for itself when a micro-panel
+// of A is then reused against many B micro-panels (N = 1024: 43 times). When N is only a few tiles
+// wide (the network's N = 50: 3 tiles) each A micro-panel is used so few times that copying it costs
+// more than it saves, and the kernel reads op(A) in place instead (BLIS calls this the "sup" case).
+// In place, op(A)(i, p) is a[i·lda + p] (row_step lda, k_step 1) or, for a stored Aᵀ,
+// a[p·lda + i] (row_step 1, k_step lda). A last panel with fewer than MR rows is still packed, so
+// the kernel never reads past the end of A. Packed or not, the same products are added in the same
+// order: this choice never changes the result.
+enum class APacking { kPack, kInPlace };
+constexpr std::size_t kMaxInPlaceUses = 4;  // read A in place when N is at most this many tiles wide
+
+template <class T>
+APanel<T> a_panel(const GemmArgs<T>& g, APacking packing, const T* a_pack, std::size_t i0, std::size_t rows,
+                  std::size_t p0, std::size_t kc, std::size_t ip) {
+  if (packing == APacking::kPack || rows < kMR) return {a_pack + ip * kMR * kc, 1, kMR};
+  if (g.ta == Transpose::kNo) return {g.a + i0 * g.lda + p0, g.lda, 1};
+  return {g.a + p0 * g.lda + i0, 1, g.lda};
+}
 
 // A buffer for packed panels, kept by each thread and reused by later calls (it only grows),
 // aligned to a cache line so that every micro-panel starts on one.
@@ -261,7 +291,7 @@ T* pack_buffer(std::vector<T>& storage, std::size_t count) {
 //    at the end keeps the B panel in use until every block is done.
 // Which thread computes a block never changes how its elements are summed.
 template <class T>
-void gemm_blocked(const GemmArgs<T>& g, std::size_t mc, std::size_t kc, std::size_t nc, T* b_pack) {
+void gemm_blocked(const GemmArgs<T>& g, APacking a_packing, std::size_t mc, std::size_t kc, std::size_t nc, T* b_pack) {
   constexpr std::size_t kW = Simd<T>::kWidth;
   constexpr std::size_t kNR = Simd<T>::kNR;
   thread_local std::vector<T> a_storage;
@@ -294,15 +324,17 @@ void gemm_blocked(const GemmArgs<T>& g, std::size_t mc, std::size_t kc, std::siz
         const std::size_t pc = kb * kc;
         const std::size_t kc_len = std::min(kc, g.k - pc);
         const Update update = kb == 0 ? Update::kOverwrite : Update::kAccumulate;
-        for (std::size_t ip = 0; ip < a_panels; ++ip)
-          pack_a_panel(g.a, g.lda, g.ta, ic + ip * kMR, std::min(kMR, mc_len - ip * kMR), pc, kc_len,
-                       a_pack + ip * kMR * kc_len);
+        for (std::size_t ip = 0; ip < a_panels; ++ip) {
+          const std::size_t rows = std::min(kMR, mc_len - ip * kMR);
+          if (a_packing == APacking::kPack || rows < kMR)
+            pack_a_panel(g.a, g.lda, g.ta, ic + ip * kMR, rows, pc, kc_len, a_pack + ip * kMR * kc_len);
+        }
         for (std::size_t jp = 0; jp < b_panels; ++jp) {  // one B micro-panel stays in L1 …
           const std::size_t cols = std::min(kNR, nc_len - jp * kNR);
           const T* b_panel = b_pack + kb * b_block_size + jp * kNR * kc_len;
           for (std::size_t ip = 0; ip < a_panels; ++ip) {  // … while the A micro-panels stream from L2
             const std::size_t rows = std::min(kMR, mc_len - ip * kMR);
-            run_micro_kernel(ceil_div(cols, kW), kc_len, a_pack + ip * kMR * kc_len, b_panel,
+            run_micro_kernel(ceil_div(cols, kW), kc_len, a_panel(g, a_packing, a_pack, ic + ip * kMR, rows, pc, kc_len, ip), b_panel,
                              g.c + (ic + ip * kMR) * g.ldc + jc + jp * kNR, g.ldc, rows, cols, update);
           }
         }
@@ -348,9 +380,11 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t l
   std::size_t mc = round_up(ceil_div(m, m_blocks), kMR);
   std::size_t kc = block_size(k, Blocks<T>::kMaxKC, 1);
   std::size_t nc = block_size(n, std::max(Blocks<T>::kPanelElements / k, Simd<T>::kNR), Simd<T>::kNR);
+  APacking a_packing = ceil_div(n, Simd<T>::kNR) <= kMaxInPlaceUses ? APacking::kInPlace : APacking::kPack;
 #ifdef SCRATCH_GEMM_TUNE
   if (const char* v = std::getenv("GEMM_MC")) mc = block_size(m, std::atol(v), kMR);
   if (const char* v = std::getenv("GEMM_KC")) kc = block_size(k, std::atol(v), 1);
+  if (const char* v = std::getenv("GEMM_INPLACE")) a_packing = std::atoi(v) ? APacking::kInPlace : APacking::kPack;
   if (const char* v = std::getenv("GEMM_NC")) nc = block_size(n, std::atol(v), Simd<T>::kNR);
 #endif
   thread_local std::vector<T> b_storage;
@@ -358,11 +392,11 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t l
 #ifdef _OPENMP
   if (threads > 1) {
 #pragma omp parallel
-    gemm_blocked(g, mc, kc, nc, b_pack);
+    gemm_blocked(g, a_packing, mc, kc, nc, b_pack);
     return;
   }
 #endif
-  gemm_blocked(g, mc, kc, nc, b_pack);
+  gemm_blocked(g, a_packing, mc, kc, nc, b_pack);
 }
 
 template void gemm<float>(std::size_t, std::size_t, std::size_t, const float*, std::size_t, Transpose, const float*,
