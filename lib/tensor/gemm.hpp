@@ -30,9 +30,9 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t l
           std::size_t ldb, Transpose tb, T* c, std::size_t ldc);
 
 // Below this many multiply-adds (m·n·k) packing costs more than it saves: gemm uses plain loops.
-inline constexpr std::size_t kGemmSmallWork = std::size_t{1} << 14;
+inline constexpr std::size_t kGemmSmallWork = std::size_t{1} << 9;
 // From this many multiply-adds on, the blocked product is split over threads (below it, opening an
 // OpenMP region and its barriers costs more than the second core saves).
-inline constexpr std::size_t kGemmParallelWork = std::size_t{1} << 18;
+inline constexpr std::size_t kGemmParallelWork = std::size_t{1} << 20;
 
 }  // namespace scratch
