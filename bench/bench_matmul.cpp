@@ -196,8 +196,24 @@ int main(int argc, char** argv) {
     std::printf("# bench_matmul: C = op(A)·op(B), GFLOPS = 2·M·N·K / time, best of %d\n", reps);
     std::printf("# machine: %s, %u logical cores; load average %s\n", cpu_model().c_str(),
                 std::thread::hardware_concurrency(), load_average().c_str());
+    std::printf("# build: scalar %s, %s, %s\n", kScalarIsFloat ? "float" : "double",
+#ifdef __AVX512F__
+                "AVX-512 kernel (8 x 3 vectors)",
+#elif defined(__AVX__)
+                "AVX kernel (6 x 2 vectors)",
+#else
+                "SSE2 kernel (6 x 2 vectors)",
+#endif
+#ifdef _OPENMP
+                "OpenMP");
+#else
+                "no OpenMP (one thread)");
+#endif
 #ifdef SCRATCH_HAVE_OPENBLAS
-    std::printf("# %s, kernels for %s\n", OPENBLAS_VERSION, openblas_get_corename());
+    std::string version = OPENBLAS_VERSION;  // " OpenBLAS 0.3.21 " in Debian's build
+    version.erase(0, version.find_first_not_of(' '));
+    version.erase(version.find_last_not_of(' ') + 1);
+    std::printf("# reference: %s, using its kernels for %s\n", version.c_str(), openblas_get_corename());
     if (const char* coretype = std::getenv("OPENBLAS_CORETYPE")) {
       std::printf("# WARNING: OPENBLAS_CORETYPE=%s forces OpenBLAS onto that CPU's kernels, which may not be\n"
                   "#          this machine's best: for a fair comparison run  env -u OPENBLAS_CORETYPE %s\n",
@@ -207,6 +223,13 @@ int main(int argc, char** argv) {
     std::printf("# OpenBLAS: not built in (install libopenblas-dev and re-run cmake) — its columns are nan\n");
 #endif
     std::printf("# reproduce: cd %s && env -u OPENBLAS_CORETYPE %s\n", SCRATCH_SOURCE_DIR, command.c_str());
+    const unsigned cores = std::thread::hardware_concurrency();
+    if (std::stod(load_average()) > 0.5 * cores) {
+      std::printf("# WARNING: the load average is %s on %u cores: other programs are using the CPU, so these\n"
+                  "#          timings are low and noisy, the multi-threaded ones most (a thread waiting for\n"
+                  "#          a descheduled partner stalls the product). Re-run on an idle machine.\n",
+                  load_average().c_str(), cores);
+    }
     std::printf("# naive = matmul_naive's three serial loops (1 thread, up to 256³); ratio = ours / OpenBLAS\n");
     std::printf("%-32s %7s %5s %9s %9s %9s %8s\n", "shape (M, N, K from op(A)·op(B))", "threads", "dtype", "ours",
                 "naive", "OpenBLAS", "ratio");

@@ -87,11 +87,10 @@ template <class T>
 void pack_a_panel(const T* a, std::size_t lda, Transpose ta, std::size_t i0, std::size_t rows, std::size_t p0,
                   std::size_t kc, T* panel) {
   if (ta == Transpose::kNo) {
-    // op(A)(i, p) = a[i·lda + p]: read each row along p, write it down one column of the panel.
-    for (std::size_t r = 0; r < rows; ++r) {
-      const T* src = a + (i0 + r) * lda + p0;
-      for (std::size_t p = 0; p < kc; ++p) panel[p * kMR + r] = src[p];
-    }
+    // op(A)(i, p) = a[i·lda + p]: gather the MR values of step p from MR stored rows.
+    const T* src = a + i0 * lda + p0;
+    for (std::size_t p = 0; p < kc; ++p)
+      for (std::size_t r = 0; r < rows; ++r) panel[p * kMR + r] = src[r * lda + p];
   } else {
     // op(A)(i, p) = a[p·lda + i]: the MR values of one step p are already adjacent.
     for (std::size_t p = 0; p < kc; ++p) {
