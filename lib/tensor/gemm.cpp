@@ -151,8 +151,8 @@ T* pack_buffer(std::vector<T>& storage, std::size_t count) {
 //  - the B panel (all of K × NC) is packed once and shared: each thread packs some micro-panels,
 //    and the barrier that ends the `omp for` makes the panel complete before anyone reads it;
 //  - the threads then take M blocks, handed out dynamically (a slowed thread just takes fewer),
-//    each packing its A blocks into its own buffer; the barrier at the end keeps the B panel in use
-//    until every block is done.
+//    each packing its A blocks into its own buffer; a barrier before the next B panel (or the end
+//    of the parallel region) keeps this one in place until every block is done.
 template <class T>
 void gemm_blocked(const Plan<T>& g, T* b_pack) {
   constexpr std::size_t kNR = Simd<T>::kNR;
@@ -175,7 +175,7 @@ void gemm_blocked(const Plan<T>& g, T* b_pack) {
       }
     }
 #ifdef _OPENMP
-#pragma omp for schedule(dynamic)
+#pragma omp for schedule(dynamic) nowait
 #endif
     for (std::size_t block = 0; block < m_blocks; ++block) {
       const std::size_t ic = block * g.mc;
@@ -200,6 +200,13 @@ void gemm_blocked(const Plan<T>& g, T* b_pack) {
           }
         }
       }
+    }
+    // The next B panel overwrites this one: wait until every thread is done with it. (After the
+    // last panel, the end of the parallel region waits anyway.)
+    if (jc + g.nc < g.n) {
+#ifdef _OPENMP
+#pragma omp barrier
+#endif
     }
   }
 }

@@ -80,9 +80,8 @@ struct BPanel {
   std::size_t k_step;
 };
 
-// Copies op(A)[i0 : i0+rows, p0 : p0+kc] into one micro-panel, k-major: panel[p·MR + r]. Rows from
-// `rows` up to MR are zero, so the kernel can always compute a full tile (the extra rows of C it
-// computes are thrown away).
+// Copies op(A)[i0 : i0+rows, p0 : p0+kc] into one micro-panel, k-major: panel[p·MR + r]. When
+// rows < MR the rest of the panel is left as it is: the kernel never reads past row `rows`.
 template <class T>
 void pack_a_panel(const T* a, std::size_t lda, Transpose ta, std::size_t i0, std::size_t rows, std::size_t p0,
                   std::size_t kc, T* panel) {
@@ -98,8 +97,6 @@ void pack_a_panel(const T* a, std::size_t lda, Transpose ta, std::size_t i0, std
       for (std::size_t r = 0; r < rows; ++r) panel[p * kMR + r] = src[r];
     }
   }
-  for (std::size_t r = rows; r < kMR; ++r)
-    for (std::size_t p = 0; p < kc; ++p) panel[p * kMR + r] = 0;
 }
 
 // Copies op(B)[p0 : p0+kc, j0 : j0+cols] into one micro-panel `width` columns wide, k-major:
