@@ -268,6 +268,14 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t l
     gemm_blocked(g, b_pack);
     return;
   }
+  if (omp_in_parallel()) {
+    // Called from inside someone else's parallel region (a parallel_for body, say): our `omp for`
+    // loops would bind to that region and split their iterations among its threads, which are busy
+    // with other work. A team of one of our own keeps every iteration on this thread.
+#pragma omp parallel num_threads(1)
+    gemm_blocked(g, b_pack);
+    return;
+  }
 #endif
   gemm_blocked(g, b_pack);
 }

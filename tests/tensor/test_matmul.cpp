@@ -200,6 +200,20 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_the_thread_count) {
   set_threads(saved);
 }
 
+BOOST_AUTO_TEST_CASE(matmul_inside_a_parallel_loop) {
+  // Each iteration of a parallel loop multiplies its own matrices; gemm's work-sharing must not
+  // leak into the surrounding loop's threads. Every product must equal the one computed alone.
+  const std::size_t count = 8;
+  std::vector<Tensor> a, b, expected(count), got(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    a.push_back(seeded_randn({40 + 10 * i, 100}, 900 + i));  // the last three reach kGemmParallelWork
+    b.push_back(seeded_randn({100, 120}, 950 + i));
+    expected[i] = matmul(a[i], b[i]);
+  }
+  parallel_for(count, kMinParallelWork, [&](std::size_t i) { got[i] = matmul(a[i], b[i]); });
+  for (std::size_t i = 0; i < count; ++i) BOOST_TEST(array_equal(got[i], expected[i]), "product " << i);
+}
+
 BOOST_AUTO_TEST_CASE(matmul_into_reuses_the_output_buffer) {
   const Tensor a = seeded_randn({30, 40}, 1), b = seeded_randn({40, 20}, 2);
   Tensor c = Tensor::zeros({20, 30});  // same size (600), other shape: resized in place
