@@ -54,8 +54,9 @@ using namespace gemm_detail;
 //    128 to 384 changes the speed by less than the noise of a shared machine.)
 //  - MC = 256: the packed A block is MC × KC × 8 = 512 KiB, half of L2, leaving room for the C
 //    tiles and the B micro-panels flowing in from L3.
-//  - NC: the packed B panel holds all of K × NC and is limited to 6 MiB, which fits in L3 beside
-//    everything else (N = 1024, K = 1024: two panels of 512 columns).
+//  - NC: the packed B panel holds all of K × NC and is limited to 8 MiB, a quarter of L3, so that
+//    it stays there beside A and C (N = K = 1024: one panel; N = K = 2048: four). Every A block is
+//    packed again for each B panel, so fewer, larger panels pack less.
 // Each dimension is cut into equal blocks no larger than these (K = 784 is 4 blocks of 196, not 3
 // of 256 and a thin one of 16). For float, MC doubles (same bytes); KC stays, so that a B micro-
 // panel, twice as many float columns wide, keeps the same size.
@@ -63,7 +64,7 @@ template <class T>
 struct Blocks {
   static constexpr std::size_t kMaxKC = 256;
   static constexpr std::size_t kMaxMC = 256 * sizeof(double) / sizeof(T);
-  static constexpr std::size_t kPanelElements = (std::size_t{6} << 20) / sizeof(T);
+  static constexpr std::size_t kPanelElements = (std::size_t{8} << 20) / sizeof(T);
 };
 
 std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
@@ -151,7 +152,7 @@ T* pack_buffer(std::vector<T>& storage, std::size_t count) {
 //  - the B panel (all of K × NC) is packed once and shared: each thread packs some micro-panels,
 //    and the barrier that ends the `omp for` makes the panel complete before anyone reads it;
 //  - the threads then take M blocks, handed out dynamically (a slowed thread just takes fewer),
-//    each packing its A blocks into its own buffer; a barrier before the next B panel (or the end
+//    each packing its A blocks into its own buffer (which stays in its core's L2); a barrier before the next B panel (or the end
 //    of the parallel region) keeps this one in place until every block is done.
 template <class T>
 void gemm_blocked(const Plan<T>& g, T* b_pack) {
@@ -174,10 +175,17 @@ void gemm_blocked(const Plan<T>& g, T* b_pack) {
                        round_up(cols, Simd<T>::kWidth), b_pack_slot(g, b_pack, kb, jp));
       }
     }
+    // Work items: M blocks, each against all B micro-panels. Without A packing nothing is shared
+    // between the micro-panels of one block, so each (M block, B micro-panel) pair is its own item:
+    // M = 100 on 2 threads is then 6 items (2 blocks × 3), shared evenly, not 2 of 56 and 44 rows.
+    const std::size_t jp_groups = g.a_packing == Packing::kInPlace ? b_panels : 1;
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic) nowait
 #endif
-    for (std::size_t block = 0; block < m_blocks; ++block) {
+    for (std::size_t item = 0; item < m_blocks * jp_groups; ++item) {
+      const std::size_t block = item / jp_groups;
+      const std::size_t jp_begin = jp_groups == 1 ? 0 : item % jp_groups;
+      const std::size_t jp_end = jp_groups == 1 ? b_panels : jp_begin + 1;
       const std::size_t ic = block * g.mc;
       const std::size_t mc_len = std::min(g.mc, g.m - ic);
       const std::size_t a_panels = ceil_div(mc_len, kMR);
@@ -188,7 +196,7 @@ void gemm_blocked(const Plan<T>& g, T* b_pack) {
         for (std::size_t ip = 0; g.a_packing == Packing::kPack && ip < a_panels; ++ip)
           pack_a_panel(g.a, g.lda, g.ta, ic + ip * kMR, std::min(kMR, mc_len - ip * kMR), pc, kc_len,
                        a_pack + ip * kMR * kc_len);
-        for (std::size_t jp = 0; jp < b_panels; ++jp) {  // one B micro-panel stays in L1 …
+        for (std::size_t jp = jp_begin; jp < jp_end; ++jp) {  // one B micro-panel stays in L1 …
           const std::size_t j0 = jc + jp * kNR;
           const std::size_t cols = std::min(kNR, nc_len - jp * kNR);
           const BPanel<T> b = b_panel(g, b_pack, kb, jp, j0, cols);
