@@ -181,8 +181,8 @@ int main(int argc, char** argv) {
     Cli cli(argc, argv, "Times scratch::gemm against the naive loops and OpenBLAS (GFLOPS, best of several runs).");
     const bool quick = cli.flag("--quick", "three network shapes and 256³ only, in a few seconds (CI)");
     const int reps = cli.get("--reps", quick ? 2 : 7, "timings per entry; the best one is reported");
-    const int max_threads_flag = cli.get("--max-threads", int(std::thread::hardware_concurrency()),
-                                         "measure 1 thread and this many");
+    const int max_threads_flag =
+        cli.get("--max-threads", int(std::thread::hardware_concurrency()), "measure 1 thread and this many");
     const std::string dtypes = cli.get<std::string>("--dtype", "both", "f64, f32 or both");
     const std::string squares =
         cli.get<std::string>("--squares", quick ? "256" : "64,128,256,512,1024,2048", "square sizes, comma-separated");
@@ -215,9 +215,10 @@ int main(int argc, char** argv) {
     version.erase(version.find_last_not_of(' ') + 1);
     std::printf("# reference: %s, using its kernels for %s\n", version.c_str(), openblas_get_corename());
     if (const char* coretype = std::getenv("OPENBLAS_CORETYPE")) {
-      std::printf("# WARNING: OPENBLAS_CORETYPE=%s forces OpenBLAS onto that CPU's kernels, which may not be\n"
-                  "#          this machine's best: for a fair comparison run  env -u OPENBLAS_CORETYPE %s\n",
-                  coretype, command.c_str());
+      std::printf(
+          "# WARNING: OPENBLAS_CORETYPE=%s forces OpenBLAS onto that CPU's kernels, which may not be\n"
+          "#          this machine's best: for a fair comparison run  env -u OPENBLAS_CORETYPE %s\n",
+          coretype, command.c_str());
     }
 #else
     std::printf("# OpenBLAS: not built in (install libopenblas-dev and re-run cmake) — its columns are nan\n");
@@ -225,10 +226,11 @@ int main(int argc, char** argv) {
     std::printf("# reproduce: cd %s && env -u OPENBLAS_CORETYPE %s\n", SCRATCH_SOURCE_DIR, command.c_str());
     const unsigned cores = std::thread::hardware_concurrency();
     if (std::stod(load_average()) > 0.5 * cores) {
-      std::printf("# WARNING: the load average is %s on %u cores: other programs are using the CPU, so these\n"
-                  "#          timings are low and noisy, the multi-threaded ones most (a thread waiting for\n"
-                  "#          a descheduled partner stalls the product). Re-run on an idle machine.\n",
-                  load_average().c_str(), cores);
+      std::printf(
+          "# WARNING: the load average is %s on %u cores: other programs are using the CPU, so these\n"
+          "#          timings are low and noisy, the multi-threaded ones most (a thread waiting for\n"
+          "#          a descheduled partner stalls the product). Re-run on an idle machine.\n",
+          load_average().c_str(), cores);
     }
     std::printf("# naive = matmul_naive's three serial loops (1 thread, up to 256³); ratio = ours / OpenBLAS\n");
     std::printf("%-32s %7s %5s %9s %9s %9s %8s\n", "shape (M, N, K from op(A)·op(B))", "threads", "dtype", "ours",

@@ -33,7 +33,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <vector>
 
 #include "core/parallel.hpp"
@@ -152,8 +151,9 @@ T* pack_buffer(std::vector<T>& storage, std::size_t count) {
 //  - the B panel (all of K × NC) is packed once and shared: each thread packs some micro-panels,
 //    and the barrier that ends the `omp for` makes the panel complete before anyone reads it;
 //  - the threads then take M blocks, handed out dynamically (a slowed thread just takes fewer),
-//    each packing its A blocks into its own buffer (which stays in its core's L2); a barrier before the next B panel (or the end
-//    of the parallel region) keeps this one in place until every block is done.
+//    each packing its A blocks into its own buffer (which stays in its core's L2); a barrier
+//    before the next B panel (or the end of the parallel region) keeps this one in place until
+//    every block is done.
 template <class T>
 void gemm_blocked(const Plan<T>& g, T* b_pack) {
   constexpr std::size_t kNR = Simd<T>::kNR;
@@ -203,8 +203,8 @@ void gemm_blocked(const Plan<T>& g, T* b_pack) {
           for (std::size_t ip = 0; ip < a_panels; ++ip) {  // … while the A micro-panels stream from L2
             const std::size_t i0 = ic + ip * kMR;
             const std::size_t rows = std::min(kMR, mc_len - ip * kMR);
-            run_micro_kernel(kc_len, a_panel(g, a_pack, ip, i0, pc, kc_len), b, g.c + i0 * g.ldc + j0, g.ldc,
-                             rows, cols, update);
+            run_micro_kernel(kc_len, a_panel(g, a_pack, ip, i0, pc, kc_len), b, g.c + i0 * g.ldc + j0, g.ldc, rows,
+                             cols, update);
           }
         }
       }
@@ -251,16 +251,12 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t l
   constexpr std::size_t kNR = Simd<T>::kNR;
   Plan<T> g{m, n, k, a, lda, ta, b, ldb, tb, c, ldc, 0, 0, 0, Packing::kPack, Packing::kPack};
   const std::size_t work = m * n * k;
-#ifdef SCRATCH_GEMM_TUNE
-  if (std::getenv("GEMM_SMALL") ? work < std::size_t(std::atol(std::getenv("GEMM_SMALL"))) : work < kGemmSmallWork) {
-#else
   if (work < kGemmSmallWork) {
-#endif
     gemm_small(g);
     return;
   }
-  // The threads split M, so M is cut into at least one block per thread. mc may depend on the
-  // thread count: it decides who computes a tile, never how a tile is summed (only kc does that).
+  // Threads share out M blocks, so M is cut into at least one block per thread. mc may depend on
+  // the thread count: it decides who computes a tile, never how a tile is summed (only kc does).
   const std::size_t threads = work >= kGemmParallelWork ? std::size_t(max_threads()) : 1;
   g.kc = block_size(k, Blocks<T>::kMaxKC, 1);
   g.mc = round_up(ceil_div(m, std::max(ceil_div(m, Blocks<T>::kMaxMC), threads)), kMR);
@@ -290,7 +286,7 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t l
 
 template void gemm<float>(std::size_t, std::size_t, std::size_t, const float*, std::size_t, Transpose, const float*,
                           std::size_t, Transpose, float*, std::size_t);
-template void gemm<double>(std::size_t, std::size_t, std::size_t, const double*, std::size_t, Transpose,
-                           const double*, std::size_t, Transpose, double*, std::size_t);
+template void gemm<double>(std::size_t, std::size_t, std::size_t, const double*, std::size_t, Transpose, const double*,
+                           std::size_t, Transpose, double*, std::size_t);
 
 }  // namespace scratch

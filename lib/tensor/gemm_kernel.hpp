@@ -45,9 +45,9 @@ inline constexpr std::size_t kNV = 2;
 
 template <class T>
 struct Simd {
-  typedef T Vec __attribute__((vector_size(kVectorBytes)));         // one register of T
+  typedef T Vec __attribute__((vector_size(kVectorBytes)));        // one register of T
   static constexpr std::size_t kWidth = kVectorBytes / sizeof(T);  // lanes: 8 doubles, 16 floats
-  static constexpr std::size_t kNR = kNV * kWidth;                  // tile width: 24 / 48
+  static constexpr std::size_t kNR = kNV * kWidth;                 // tile width: 24 / 48
 };
 
 template <class T>
@@ -183,7 +183,8 @@ void run_micro_kernel(std::size_t kc, APanel<T> a, BPanel<T> b, T* c, std::size_
     if (rows <= MR / 2) return run_micro_kernel<T, MR / 2, NV>(kc, a, b, c, ldc, rows, cols, update);
   }
   if constexpr (NV > 1) {
-    if (cols <= (NV - 1) * Simd<T>::kWidth) return run_micro_kernel<T, MR, NV - 1>(kc, a, b, c, ldc, rows, cols, update);
+    if (cols <= (NV - 1) * Simd<T>::kWidth)
+      return run_micro_kernel<T, MR, NV - 1>(kc, a, b, c, ldc, rows, cols, update);
   }
   micro_kernel<T, MR, NV>(kc, a, b, c, ldc, rows, cols, update);
 }

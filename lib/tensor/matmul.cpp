@@ -48,8 +48,9 @@ Tensor matmul_naive(const Tensor& a, const Tensor& b, Transpose ta, Transpose tb
 void matmul_into(Tensor& c, const Tensor& a, const Tensor& b, Transpose ta, Transpose tb) {
   const Shape shape = matmul_shape(a, b, ta, tb);
   if (&c == &a || &c == &b)
-    fail<ValueError>("matmul_into: the output must not be one of the inputs (it is overwritten while they are "
-                     "read); write into another tensor");
+    fail<ValueError>(
+        "matmul_into: the output must not be one of the inputs (it is overwritten while they are "
+        "read); write into another tensor");
   const std::size_t k_len = ta == Transpose::kNo ? a.shape()[1] : a.shape()[0];
   c.resize(shape);
   gemm<Scalar>(shape[0], shape[1], k_len, a.data(), a.shape()[1], ta, b.data(), b.shape()[1], tb, c.data(), shape[1]);

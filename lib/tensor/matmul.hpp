@@ -28,7 +28,6 @@ void matmul_into(Tensor& c, const Tensor& a, const Tensor& b, Transpose ta = Tra
                  Transpose tb = Transpose::kNo);
 
 // Reference: C[i][j] = Σ_k op(A)[i][k] · op(B)[k][j], three plain loops, serial.
-Tensor matmul_naive(const Tensor& a, const Tensor& b, Transpose ta = Transpose::kNo,
-                    Transpose tb = Transpose::kNo);
+Tensor matmul_naive(const Tensor& a, const Tensor& b, Transpose ta = Transpose::kNo, Transpose tb = Transpose::kNo);
 
 }  // namespace scratch

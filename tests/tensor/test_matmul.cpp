@@ -25,13 +25,13 @@ struct Case {
 
 // 1×1, vectors, primes, K = 1, one below/at/above the register tile (8 × 24 doubles, 8 × 48 floats
 // with AVX-512; 6 × 8 / 6 × 16 with AVX2), the K block (256), the M block (256 doubles, 512 floats),
-// the small-product threshold (2¹⁴ = 16384 ≈ 25.4³), several B panels along N (9×500×2000), and
-// the TwoLayerNet's three products on a batch of 100.
-const std::vector<Case> kAwkwardCases = {
-    {1, 1, 1},     {1, 100, 7},   {100, 1, 7},   {1, 1, 300},   {37, 53, 41},  {64, 70, 1},   {7, 23, 300},
-    {8, 24, 256},  {9, 25, 257},  {17, 47, 255}, {16, 48, 513}, {31, 49, 129}, {5, 17, 95},   {6, 16, 64},
-    {255, 97, 33}, {257, 50, 100}, {511, 30, 40}, {513, 13, 20}, {25, 25, 25}, {26, 26, 26},  {9, 500, 2000},
-    {100, 50, 784}, {784, 50, 100}, {100, 784, 50}};
+// the small-product threshold (2⁹ = 8³: 7×8×9 is below it, 8×8×8 at it), several B panels along N
+// (9×500×2000), and the TwoLayerNet's three products on a batch of 100.
+const std::vector<Case> kAwkwardCases = {{1, 1, 1},      {1, 100, 7},    {100, 1, 7},    {1, 1, 300},   {37, 53, 41},
+                                         {64, 70, 1},    {7, 23, 300},   {8, 24, 256},   {9, 25, 257},  {17, 47, 255},
+                                         {16, 48, 513},  {31, 49, 129},  {5, 17, 95},    {6, 16, 64},   {255, 97, 33},
+                                         {257, 50, 100}, {511, 30, 40},  {513, 13, 20},  {7, 8, 9},     {8, 8, 8},
+                                         {9, 500, 2000}, {100, 50, 784}, {784, 50, 100}, {100, 784, 50}};
 
 const Transpose kBoth[] = {Transpose::kNo, Transpose::kYes};
 
@@ -41,7 +41,8 @@ Shape stored_shape(std::size_t rows, std::size_t cols, Transpose t) {
 }
 
 std::string describe(const Case& c, Transpose ta, Transpose tb) {
-  return concat("M=", c.m, " N=", c.n, " K=", c.k, ta == Transpose::kYes ? " Aᵀ" : " A", tb == Transpose::kYes ? " Bᵀ" : " B");
+  return concat("M=", c.m, " N=", c.n, " K=", c.k, ta == Transpose::kYes ? " Aᵀ" : " A",
+                tb == Transpose::kYes ? " Bᵀ" : " B");
 }
 
 // 2·γ_K·max_ij Σ_k |op(A)_ik · op(B)_kj| for unit roundoff `eps` (see the banner).
@@ -89,8 +90,8 @@ void check_gemm_against_naive() {
         std::size_t bad = 0;
         for (std::size_t i = 0; i < fast.size(); ++i)
           if (!(std::abs(double(fast[i]) - double(slow[i])) <= sum_order_tolerance(c.k, eps, abs_sums[i]))) ++bad;
-        BOOST_TEST(bad == 0u, describe(c, ta, tb) << " (" << sizeof(T) * 8 << "-bit): " << bad << " of "
-                                                   << fast.size() << " elements differ from the naive loops");
+        BOOST_TEST(bad == 0u, describe(c, ta, tb) << " (" << sizeof(T) * 8 << "-bit): " << bad << " of " << fast.size()
+                                                  << " elements differ from the naive loops");
       }
     }
   }
