@@ -75,21 +75,34 @@ std::size_t block_size(std::size_t length, std::size_t max_block, std::size_t un
   return round_up(ceil_div(length, ceil_div(length, max_block)), unit);
 }
 
-// ---- packing or reading in place ---------------------------------------------------------------------
+// ---- packing, or reading in place ------------------------------------------------------------------
 //
 // Packing pays for itself when each micro-panel is then reused many times: an A micro-panel by
 // every B micro-panel (N / NR times), a B micro-panel by every A micro-panel (M / MR times). When
 // the other dimension is only a few tiles (the network's N = 50 is 3 tiles; a gradient check's
-// batch of M = 3 rows is 1), copying costs more than it saves, and the kernel reads the operand
-// where it is (BLIS calls these "skinny/unpacked" cases):
+// batch of M = 3 rows is 1), or when the whole product fits in L2 anyway, copying costs more than it
+// saves, and the kernel reads the operand where it is (BLIS calls these "small/unpacked" cases):
 //  - op(A)(i, p) is a[i·lda + p] (steps: row lda, k 1), or a[p·lda + i] for a stored Aᵀ (1, lda);
 //  - op(B)(p, j) must be contiguous along j for vector loads: only an untransposed B, k step ldb.
-// A B panel with fewer than NR columns is still packed, with zero padding, so that the kernel's
-// vector loads never reach past the end of B (an A panel with fewer than MR rows needs nothing:
-// the kernel never reads past its last row). Packed or not, the kernel adds the same products in
-// the same order, so this choice never changes a result.
-enum class Packing { kPack, kInPlace };
-constexpr std::size_t kMaxInPlaceUses = 4;  // read an operand in place if reused at most this often
+// A B micro-panel with fewer than NR columns is always packed, with zero padding, so that the
+// kernel's vector loads never reach past the end of B (an A panel with fewer than MR rows needs
+// nothing: the kernel never reads past its last row).
+//
+// A packed B panel is normally shared: packed once, by all threads together, then read by all.
+// For a product that fits in L2 that sharing costs more than it saves: in a training loop the
+// same product comes back every step, and each thread must then overwrite panel lines that sit
+// in the other core's cache, a slow cross-core exchange per line, and wait at a barrier. There,
+// each thread packs just the micro-panel it is about to use, into its own small buffer.
+//
+// Packed or not, shared or not, the kernel adds the same products in the same order, so none of
+// these choices ever changes a result.
+enum class Packing {
+  kInPlace,  // read from the stored matrix
+  kPrivate,  // A: each thread packs its own MC × KC blocks; B: its own KC × NR micro-panels
+  kShared,   // B only: the K × NC panel is packed by all threads together, then shared
+};
+constexpr std::size_t kMaxInPlaceUses = 4;                    // read in place if reused at most this often
+constexpr std::size_t kUnpackedBytes = std::size_t{1} << 20;  // A and B fit in L2 (1 MiB): no sharing
 
 // Everything the blocked loops need to know about one product.
 template <class T>
@@ -107,29 +120,32 @@ struct Plan {
   Packing a_packing, b_packing;
 };
 
-// The A micro-panel for rows from i0 and K block [p0, p0+kc): the packed copy at slot ip of the
-// A block, or the stored matrix itself.
+// The A micro-panel for rows from i0 and K block [p0, p0+kc): the packed copy at slot ip of this
+// thread's A block, or the stored matrix itself.
 template <class T>
 APanel<T> a_panel(const Plan<T>& g, const T* a_pack, std::size_t ip, std::size_t i0, std::size_t p0, std::size_t kc) {
-  if (g.a_packing == Packing::kPack) return {a_pack + ip * kMR * kc, 1, kMR};
+  if (g.a_packing == Packing::kPrivate) return {a_pack + ip * kMR * kc, 1, kMR};
   if (g.ta == Transpose::kNo) return {g.a + i0 * g.lda + p0, g.lda, 1};
   return {g.a + p0 * g.lda + i0, 1, g.lda};
 }
 
-// Where the packed B micro-panel for K block kb, columns [jp·NR, jp·NR + NR) of the panel, goes.
+// Where the shared B panel keeps the micro-panel for K block kb and the panel's jp-th NR columns.
 template <class T>
-T* b_pack_slot(const Plan<T>& g, T* b_pack, std::size_t kb, std::size_t jp) {
+T* b_shared_slot(const Plan<T>& g, T* b_shared, std::size_t kb, std::size_t jp) {
   const std::size_t kc_len = std::min(g.kc, g.k - kb * g.kc);
-  return b_pack + kb * g.kc * round_up(g.nc, Simd<T>::kNR) + jp * Simd<T>::kNR * kc_len;
+  return b_shared + kb * g.kc * round_up(g.nc, Simd<T>::kNR) + jp * Simd<T>::kNR * kc_len;
 }
 
-// The B micro-panel for K block kb and columns [j0, j0+cols) (the jp-th of the panel): the packed
-// copy, cols rounded up to whole vectors wide, or the stored matrix itself.
+// The B micro-panel for K block kb and columns [j0, j0+cols), the jp-th of the panel: read in
+// place, found in the shared panel, or packed now into this thread's buffer `b_own`.
 template <class T>
-BPanel<T> b_panel(const Plan<T>& g, T* b_pack, std::size_t kb, std::size_t jp, std::size_t j0, std::size_t cols) {
-  if (g.b_packing == Packing::kPack || cols < Simd<T>::kNR)
-    return {b_pack_slot(g, b_pack, kb, jp), round_up(cols, Simd<T>::kWidth)};
-  return {g.b + kb * g.kc * g.ldb + j0, g.ldb};
+BPanel<T> b_panel(const Plan<T>& g, T* b_shared, T* b_own, std::size_t kb, std::size_t jp, std::size_t j0,
+                  std::size_t cols) {
+  const std::size_t width = round_up(cols, Simd<T>::kWidth);
+  if (g.b_packing == Packing::kShared) return {b_shared_slot(g, b_shared, kb, jp), width};
+  if (g.b_packing == Packing::kInPlace && cols == Simd<T>::kNR) return {g.b + kb * g.kc * g.ldb + j0, g.ldb};
+  pack_b_panel(g.b, g.ldb, g.tb, kb * g.kc, std::min(g.kc, g.k - kb * g.kc), j0, cols, width, b_own);
+  return {b_own, width};
 }
 
 // A buffer for packed panels, kept by each thread and reused by later calls (it only grows),
@@ -146,46 +162,47 @@ T* pack_buffer(std::vector<T>& storage, std::size_t count) {
 //
 // The loop nest of the banner, run by every thread of an OpenMP team, or by the caller alone when
 // the product is too small for threads (an `omp for` met outside a parallel region runs all its
-// iterations on the calling thread). Threads wait for each other at two places only, so that a
-// thread held up by another program on its core rarely stalls the rest:
-//  - the B panel (all of K × NC) is packed once and shared: each thread packs some micro-panels,
-//    and the barrier that ends the `omp for` makes the panel complete before anyone reads it;
-//  - the threads then take M blocks, handed out dynamically (a slowed thread just takes fewer),
-//    each packing its A blocks into its own buffer (which stays in its core's L2); a barrier
-//    before the next B panel (or the end of the parallel region) keeps this one in place until
-//    every block is done.
+// iterations on the calling thread). The threads split the work items between them; each packs
+// its A blocks and private B micro-panels into its own buffers, which stay in its core's caches.
+// Only a shared B panel makes threads wait for each other: the barrier ending the `omp for` that
+// packs it makes it complete before anyone reads it, and a barrier before the next one keeps it
+// until all are done. Otherwise the threads meet only at the end of the parallel region.
 template <class T>
-void gemm_blocked(const Plan<T>& g, T* b_pack) {
+void gemm_blocked(const Plan<T>& g, T* b_shared) {
   constexpr std::size_t kNR = Simd<T>::kNR;
-  thread_local std::vector<T> a_storage;
-  T* a_pack = pack_buffer(a_storage, g.mc * g.kc);
+  thread_local std::vector<T> a_storage, b_storage;
+  T* a_pack = g.a_packing == Packing::kPrivate ? pack_buffer(a_storage, round_up(g.mc, kMR) * g.kc) : nullptr;
+  T* b_own = g.b_packing == Packing::kShared ? nullptr : pack_buffer(b_storage, g.kc * kNR);
   const std::size_t m_blocks = ceil_div(g.m, g.mc);
   const std::size_t k_blocks = ceil_div(g.k, g.kc);
+  const bool shared = g.b_packing == Packing::kShared;
   for (std::size_t jc = 0; jc < g.n; jc += g.nc) {
     const std::size_t nc_len = std::min(g.nc, g.n - jc);
     const std::size_t b_panels = ceil_div(nc_len, kNR);
+    if (shared) {
 #ifdef _OPENMP
 #pragma omp for collapse(2) schedule(static)
 #endif
-    for (std::size_t kb = 0; kb < k_blocks; ++kb) {
-      for (std::size_t jp = 0; jp < b_panels; ++jp) {
-        const std::size_t cols = std::min(kNR, nc_len - jp * kNR);
-        if (g.b_packing == Packing::kPack || cols < kNR)
+      for (std::size_t kb = 0; kb < k_blocks; ++kb) {
+        for (std::size_t jp = 0; jp < b_panels; ++jp) {
+          const std::size_t cols = std::min(kNR, nc_len - jp * kNR);
           pack_b_panel(g.b, g.ldb, g.tb, kb * g.kc, std::min(g.kc, g.k - kb * g.kc), jc + jp * kNR, cols,
-                       round_up(cols, Simd<T>::kWidth), b_pack_slot(g, b_pack, kb, jp));
+                       round_up(cols, Simd<T>::kWidth), b_shared_slot(g, b_shared, kb, jp));
+        }
       }
     }
-    // Work items: M blocks, each against all B micro-panels. Without A packing nothing is shared
-    // between the micro-panels of one block, so each (M block, B micro-panel) pair is its own item:
-    // M = 100 on 2 threads is then 6 items (2 blocks × 3), shared evenly, not 2 of 56 and 44 rows.
-    const std::size_t jp_groups = g.a_packing == Packing::kInPlace ? b_panels : 1;
+    // Work items, handed out in contiguous runs so that each thread writes its own part of C (two
+    // threads writing neighbouring tiles would fight over the cache lines they share): M blocks, or,
+    // when each thread packs its own B micro-panels, the B micro-panels of one M block spanning all
+    // of M, so that every micro-panel is packed once.
+    const bool split_n = g.b_packing == Packing::kPrivate;
 #ifdef _OPENMP
-#pragma omp for schedule(dynamic) nowait
+#pragma omp for schedule(static) nowait
 #endif
-    for (std::size_t item = 0; item < m_blocks * jp_groups; ++item) {
-      const std::size_t block = item / jp_groups;
-      const std::size_t jp_begin = jp_groups == 1 ? 0 : item % jp_groups;
-      const std::size_t jp_end = jp_groups == 1 ? b_panels : jp_begin + 1;
+    for (std::size_t item = 0; item < (split_n ? b_panels : m_blocks); ++item) {
+      const std::size_t block = split_n ? 0 : item;
+      const std::size_t jp_begin = split_n ? item : 0;
+      const std::size_t jp_end = split_n ? item + 1 : b_panels;
       const std::size_t ic = block * g.mc;
       const std::size_t mc_len = std::min(g.mc, g.m - ic);
       const std::size_t a_panels = ceil_div(mc_len, kMR);
@@ -193,13 +210,13 @@ void gemm_blocked(const Plan<T>& g, T* b_pack) {
         const std::size_t pc = kb * g.kc;
         const std::size_t kc_len = std::min(g.kc, g.k - pc);
         const Update update = kb == 0 ? Update::kOverwrite : Update::kAccumulate;
-        for (std::size_t ip = 0; g.a_packing == Packing::kPack && ip < a_panels; ++ip)
+        for (std::size_t ip = 0; g.a_packing == Packing::kPrivate && ip < a_panels; ++ip)
           pack_a_panel(g.a, g.lda, g.ta, ic + ip * kMR, std::min(kMR, mc_len - ip * kMR), pc, kc_len,
                        a_pack + ip * kMR * kc_len);
         for (std::size_t jp = jp_begin; jp < jp_end; ++jp) {  // one B micro-panel stays in L1 …
           const std::size_t j0 = jc + jp * kNR;
           const std::size_t cols = std::min(kNR, nc_len - jp * kNR);
-          const BPanel<T> b = b_panel(g, b_pack, kb, jp, j0, cols);
+          const BPanel<T> b = b_panel(g, b_shared, b_own, kb, jp, j0, cols);
           for (std::size_t ip = 0; ip < a_panels; ++ip) {  // … while the A micro-panels stream from L2
             const std::size_t i0 = ic + ip * kMR;
             const std::size_t rows = std::min(kMR, mc_len - ip * kMR);
@@ -209,9 +226,9 @@ void gemm_blocked(const Plan<T>& g, T* b_pack) {
         }
       }
     }
-    // The next B panel overwrites this one: wait until every thread is done with it. (After the
-    // last panel, the end of the parallel region waits anyway.)
-    if (jc + g.nc < g.n) {
+    // The next shared B panel overwrites this one: wait until every thread is done with it. (After
+    // the last one, the end of the parallel region waits anyway.)
+    if (shared && jc + g.nc < g.n) {
 #ifdef _OPENMP
 #pragma omp barrier
 #endif
@@ -249,27 +266,40 @@ template <class T>
 void gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, Transpose ta, const T* b,
           std::size_t ldb, Transpose tb, T* c, std::size_t ldc) {
   constexpr std::size_t kNR = Simd<T>::kNR;
-  Plan<T> g{m, n, k, a, lda, ta, b, ldb, tb, c, ldc, 0, 0, 0, Packing::kPack, Packing::kPack};
+  Plan<T> g{m, n, k, a, lda, ta, b, ldb, tb, c, ldc, 0, 0, 0, Packing::kInPlace, Packing::kInPlace};
   const std::size_t work = m * n * k;
   if (work < kGemmSmallWork) {
     gemm_small(g);
     return;
   }
-  // Threads share out M blocks, so M is cut into at least one block per thread. mc may depend on
-  // the thread count: it decides who computes a tile, never how a tile is summed (only kc does).
+  // M is cut into equal blocks, at least one per thread, in whole half-tiles (M = 100 on 2 threads
+  // is 52 + 48 rows: a block ending in a 2-row tile would leave the kernel short of accumulators).
+  // mc may depend on the thread count: it decides who computes a tile, never how a tile is summed
+  // (only kc does).
   const std::size_t threads = work >= kGemmParallelWork ? std::size_t(max_threads()) : 1;
   g.kc = block_size(k, Blocks<T>::kMaxKC, 1);
-  g.mc = round_up(ceil_div(m, std::max(ceil_div(m, Blocks<T>::kMaxMC), threads)), kMR);
+  g.mc = round_up(ceil_div(m, std::max(ceil_div(m, Blocks<T>::kMaxMC), threads)), kMR / 2);
   g.nc = block_size(n, std::max(Blocks<T>::kPanelElements / k, kNR), kNR);
-  g.a_packing = ceil_div(n, kNR) <= kMaxInPlaceUses ? Packing::kInPlace : Packing::kPack;
-  g.b_packing = ceil_div(m, kMR) <= kMaxInPlaceUses && tb == Transpose::kNo ? Packing::kInPlace : Packing::kPack;
+  // Small products (A and B fit in L2 together) and products with a few rows only read A in place
+  // and B in place or packed a micro-panel at a time; the others are packed in blocks.
+  const bool fits_in_l2 = (m * k + k * n) * sizeof(T) <= kUnpackedBytes;
+  if (fits_in_l2 || ceil_div(m, kMR) <= kMaxInPlaceUses) {
+    g.a_packing = Packing::kInPlace;
+    g.b_packing = tb == Transpose::kNo ? Packing::kInPlace : Packing::kPrivate;
+  } else {
+    g.a_packing = ceil_div(n, kNR) <= kMaxInPlaceUses ? Packing::kInPlace : Packing::kPrivate;
+    g.b_packing = Packing::kShared;
+  }
+  // Private B micro-panels: one M block, the threads splitting N, so each is packed only once.
+  if (g.b_packing == Packing::kPrivate) g.mc = m;
   // The shared B panel belongs to the calling thread and is reused by its later calls.
   thread_local std::vector<T> b_storage;
-  T* b_pack = pack_buffer(b_storage, ceil_div(k, g.kc) * g.kc * round_up(g.nc, kNR));
+  T* b_shared = g.b_packing == Packing::kShared ? pack_buffer(b_storage, ceil_div(k, g.kc) * g.kc * round_up(g.nc, kNR))
+                                                : nullptr;
 #ifdef _OPENMP
-  if (threads > 1 && ceil_div(m, g.mc) > 1) {
+  if (threads > 1) {
 #pragma omp parallel
-    gemm_blocked(g, b_pack);
+    gemm_blocked(g, b_shared);
     return;
   }
   if (omp_in_parallel()) {
@@ -277,11 +307,11 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t l
     // loops would bind to that region and split their iterations among its threads, which are busy
     // with other work. A team of one of our own keeps every iteration on this thread.
 #pragma omp parallel num_threads(1)
-    gemm_blocked(g, b_pack);
+    gemm_blocked(g, b_shared);
     return;
   }
 #endif
-  gemm_blocked(g, b_pack);
+  gemm_blocked(g, b_shared);
 }
 
 template void gemm<float>(std::size_t, std::size_t, std::size_t, const float*, std::size_t, Transpose, const float*,

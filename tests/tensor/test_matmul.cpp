@@ -26,12 +26,13 @@ struct Case {
 // 1×1, vectors, primes, K = 1, one below/at/above the register tile (8 × 24 doubles, 8 × 48 floats
 // with AVX-512; 6 × 8 / 6 × 16 with AVX2), the K block (256), the M block (256 doubles, 512 floats),
 // the small-product threshold (2⁹ = 8³: 7×8×9 is below it, 8×8×8 at it), several B panels along N
-// (9×500×2000), and the TwoLayerNet's three products on a batch of 100.
-const std::vector<Case> kAwkwardCases = {{1, 1, 1},      {1, 100, 7},    {100, 1, 7},    {1, 1, 300},   {37, 53, 41},
-                                         {64, 70, 1},    {7, 23, 300},   {8, 24, 256},   {9, 25, 257},  {17, 47, 255},
-                                         {16, 48, 513},  {31, 49, 129},  {5, 17, 95},    {6, 16, 64},   {255, 97, 33},
-                                         {257, 50, 100}, {511, 30, 40},  {513, 13, 20},  {7, 8, 9},     {8, 8, 8},
-                                         {9, 500, 2000}, {100, 50, 784}, {784, 50, 100}, {100, 784, 50}};
+// (9×500×2000), products too big for L2 that share a packed B panel (520×130×600, 700×40×900;
+// the smaller ones read in place or pack privately), and the TwoLayerNet's three products.
+const std::vector<Case> kAwkwardCases = {
+    {1, 1, 1},       {1, 100, 7},    {100, 1, 7},    {1, 1, 300},    {37, 53, 41},  {64, 70, 1}, {7, 23, 300},
+    {8, 24, 256},    {9, 25, 257},   {17, 47, 255},  {16, 48, 513},  {31, 49, 129}, {5, 17, 95}, {6, 16, 64},
+    {255, 97, 33},   {257, 50, 100}, {511, 30, 40},  {513, 13, 20},  {7, 8, 9},     {8, 8, 8},   {9, 500, 2000},
+    {520, 130, 600}, {700, 40, 900}, {100, 50, 784}, {784, 50, 100}, {100, 784, 50}};
 
 const Transpose kBoth[] = {Transpose::kNo, Transpose::kYes};
 
@@ -180,8 +181,8 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_the_thread_count) {
   // bitwise equal.
   const int saved = max_threads();
   // {9, 500, 2000} and {40, 500, 2000} need two B panels (the second reads B in place, the first packs it).
-  const Case cases[] = {{100, 50, 784}, {784, 50, 100}, {100, 784, 50}, {257, 130, 513},
-                        {530, 70, 300}, {9, 500, 2000}, {40, 500, 2000}};
+  const Case cases[] = {{100, 50, 784}, {784, 50, 100}, {100, 784, 50},  {257, 130, 513},
+                        {530, 70, 300}, {9, 500, 2000}, {40, 500, 2000}, {520, 130, 600}};
   std::uint64_t seed = 500;
   for (const Case& c : cases) {
     for (Transpose ta : kBoth) {
