@@ -13,7 +13,8 @@
 // 2. Packing. A block of op(A) is copied into micro-panels of MR rows stored k-major (the MR values
 //    the kernel needs at step k are adjacent), op(B) into micro-panels of NR columns (the NR values
 //    of step k are adjacent), so the kernel reads both strictly sequentially. This copy is also
-//    where Aᵀ or Bᵀ is read: the kernel never knows whether an operand was transposed.
+//    where Aᵀ or Bᵀ is read: the kernel never knows whether an operand was transposed. Small and
+//    skinny products, like the network's, skip most of the copying ("packing, or reading in place").
 // 3. Cache blocking. Loops around the kernel cut the product into blocks sized so that each packed
 //    block stays in the cache level that feeds it:
 //
@@ -25,6 +26,9 @@
 //            for jr in [0, NC) step NR              one B micro-panel, KC × NR, stays in L1 …
 //              for ir in [0, MC) step MR            … while the A micro-panels stream from L2
 //                C tile (ir, jr) (+)= A micro-panel ir · B micro-panel jr
+//
+// Threads (OpenMP, from kGemmParallelWork multiply-adds on) each take whole M blocks, or, when B is
+// packed a micro-panel at a time, whole column strips.
 //
 // Results do not depend on the thread count: every element of C is summed in one fixed order —
 // over the K blocks in turn, inside a block over k in turn, one FMA per step, starting from 0 —

@@ -100,7 +100,9 @@ void pack_a_panel(const T* a, std::size_t lda, Transpose ta, std::size_t i0, std
 }
 
 // Copies op(B)[p0 : p0+kc, j0 : j0+cols] into one micro-panel `width` columns wide, k-major:
-// panel[p·width + j]. width is cols rounded up to whole vectors; the padding columns are zero.
+// panel[p·width + j]. width is cols rounded up to whole vectors; the padding columns are zero, so
+// the lanes the kernel computes and then discards never see stale memory (a NaN, or a denormal
+// that would slow the arithmetic down).
 template <class T>
 void pack_b_panel(const T* b, std::size_t ldb, Transpose tb, std::size_t p0, std::size_t kc, std::size_t j0,
                   std::size_t cols, std::size_t width, T* panel) {
