@@ -229,7 +229,8 @@ int main(int argc, char** argv) {
       std::printf(
           "# WARNING: the load average is %s on %u cores: other programs are using the CPU, so these\n"
           "#          timings are low and noisy, the multi-threaded ones most (a thread waiting for\n"
-          "#          a descheduled partner stalls the product). Re-run on an idle machine.\n",
+          "#          a descheduled partner stalls the product). Re-run on an idle machine, or as\n"
+          "#          root under  chrt -f 10  (real-time priority: the benchmark pre-empts the rest).\n",
           load_average().c_str(), cores);
     }
     std::printf("# naive = matmul_naive's three serial loops (1 thread, up to 256³); ratio = ours / OpenBLAS\n");
