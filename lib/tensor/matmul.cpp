@@ -1,10 +1,6 @@
 // matmul.cpp — the matrix product; see matmul.hpp.
 #include "tensor/matmul.hpp"
 
-#include <algorithm>
-
-#include "core/parallel.hpp"
-
 namespace scratch {
 namespace {
 
@@ -51,26 +47,13 @@ Tensor matmul_naive(const Tensor& a, const Tensor& b, Transpose ta, Transpose tb
 
 void matmul_into(Tensor& c, const Tensor& a, const Tensor& b, Transpose ta, Transpose tb) {
   const Shape shape = matmul_shape(a, b, ta, tb);
-  if (&c == &a || &c == &b) fail<ValueError>("matmul_into: the output must not be one of the inputs");
-  const std::size_t m = shape[0], n = shape[1];
+  if (&c == &a || &c == &b)
+    fail<ValueError>(
+        "matmul_into: the output must not be one of the inputs (it is overwritten while they are "
+        "read); write into another tensor");
   const std::size_t k_len = ta == Transpose::kNo ? a.shape()[1] : a.shape()[0];
   c.resize(shape);
-  const std::size_t lda = a.shape()[1], ldb = b.shape()[1];
-  // Row i of C accumulates a(i, k) · row k of op(B): the innermost loop runs along contiguous rows
-  // of C (and of B when it is not transposed), so it vectorises.
-  parallel_for(m, k_len * n, [&](std::size_t i) {
-    Scalar* c_row = c.data() + i * n;
-    std::fill(c_row, c_row + n, Scalar(0));
-    for (std::size_t k = 0; k < k_len; ++k) {
-      const Scalar aik = element(a.data(), lda, ta, i, k);
-      if (tb == Transpose::kNo) {
-        const Scalar* b_row = b.data() + k * ldb;
-        for (std::size_t j = 0; j < n; ++j) c_row[j] += aik * b_row[j];
-      } else {
-        for (std::size_t j = 0; j < n; ++j) c_row[j] += aik * b.data()[j * ldb + k];
-      }
-    }
-  });
+  gemm<Scalar>(shape[0], shape[1], k_len, a.data(), a.shape()[1], ta, b.data(), b.shape()[1], tb, c.data(), shape[1]);
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b, Transpose ta, Transpose tb) {
