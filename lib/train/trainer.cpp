@@ -235,4 +235,11 @@ void Trainer::resume(const fs::path& path) {
   interrupted_ = false;
 }
 
+PlotResult Trainer::plot(const fs::path& png, PlotOptions options) const {
+  if (options.title.empty()) options.title = "training loss";
+  if (options.xlabel.empty()) options.xlabel = "iteration";
+  if (options.ylabel.empty()) options.ylabel = "average loss";
+  return plot_curve(png, Series{"train", history_.iterations(), history_.losses()}, options);
+}
+
 }  // namespace scratch

@@ -52,6 +52,7 @@
 #include "data/dataset.hpp"
 #include "models/model.hpp"
 #include "optim/optimizer.hpp"
+#include "plot/plot.hpp"
 #include "train/history.hpp"
 
 namespace scratch {
@@ -89,10 +90,11 @@ class Trainer {
   // history() as CSV (history.hpp), written atomically; throws IoError naming the path.
   void save_history(const fs::path& path) const { history_.save_csv(path); }
 
-  // Plotting the loss curve: lib/plot is merged separately. Its call will read
-  //   plot_curve(png, Series{"train", history().iterations(), history().losses()},
-  //              PlotOptions{title, "iteration", "loss"});
-  // and belongs here as `void plot(const fs::path& png) const`.
+  // The loss curve, like the book's trainer.plot(): the history's average losses against the
+  // iteration, drawn to `png` (a bare name goes into plots/) with its CSV and .gp script beside it.
+  // `options` sets the title, smoothing, log scale or terminal echo; empty axis labels are filled in.
+  // Returns what was written (print PlotResult::message).
+  PlotResult plot(const fs::path& png, PlotOptions options = {}) const;
 
   const TrainerStats& stats() const { return stats_; }
 

@@ -352,4 +352,24 @@ BOOST_AUTO_TEST_CASE(bad_arguments_are_value_errors) {
   BOOST_TEST(trainer.stats().updates == 0u);  // nothing ran
 }
 
+BOOST_AUTO_TEST_CASE(plot_draws_the_history) {
+  CountingModel model;
+  SGD sgd(0.1);
+  Trainer trainer(model, sgd);
+  trainer.set_log(nullptr);
+  trainer.fit(ids(10), Tensor::zeros({10}), 2, 2, 0, 2);  // losses 1 … 10 averaged in pairs
+  const fs::path dir = fs::temp_directory_path() / ("scratch_trainer_plot_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const PlotResult result = trainer.plot(dir / "loss.png");
+  // The CSV holds one row per history point (after its header): the averages the trainer logged.
+  std::ifstream csv(result.csv);
+  std::string line;
+  std::vector<std::string> rows;
+  while (std::getline(csv, line)) rows.push_back(line);
+  BOOST_TEST(rows.size() == trainer.history().points().size() + 1);
+  BOOST_TEST(fs::exists(result.script));
+  BOOST_TEST(fs::exists(result.png) == result.rendered);
+  fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
