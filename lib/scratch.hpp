@@ -31,6 +31,7 @@
 #include "tensor/ops.hpp"
 #include "tensor/storage.hpp"
 #include "tensor/tensor.hpp"
+#include "text/corpus.hpp"
 #include "train/clip.hpp"
 #include "train/dedup.hpp"
 #include "train/gradient_check.hpp"
