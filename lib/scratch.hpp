@@ -19,6 +19,7 @@
 #include "layers/activations.hpp"
 #include "layers/affine.hpp"
 #include "layers/layer.hpp"
+#include "layers/losses.hpp"
 #include "layers/param.hpp"
 #include "layers/softmax.hpp"
 #include "models/model.hpp"
