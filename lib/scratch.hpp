@@ -11,6 +11,7 @@
 #include "data/batches.hpp"
 #include "data/dataset.hpp"
 #include "data/idx.hpp"
+#include "data/inputs_as_targets.hpp"
 #include "data/labels.hpp"
 #include "data/mnist.hpp"
 #include "data/synthetic.hpp"
