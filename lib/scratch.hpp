@@ -23,6 +23,8 @@
 #include "layers/losses.hpp"
 #include "layers/param.hpp"
 #include "layers/softmax.hpp"
+#include "models/autoencoder.hpp"
+#include "models/cbow.hpp"
 #include "models/model.hpp"
 #include "models/sequential.hpp"
 #include "models/two_layer_net.hpp"
