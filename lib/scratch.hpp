@@ -22,6 +22,7 @@
 #include "layers/param.hpp"
 #include "layers/softmax.hpp"
 #include "models/model.hpp"
+#include "models/multi_layer_net.hpp"
 #include "models/sequential.hpp"
 #include "models/two_layer_net.hpp"
 #include "optim/optimizer.hpp"
