@@ -20,8 +20,7 @@ namespace {
 constexpr double kStartX = -7, kStartY = 2;
 constexpr int kSteps = 30;
 // The book's learning rates (its optimizer_compare_naive.py); RMSprop's 0.1 is ours (README).
-constexpr double kLrSgd = 0.95, kLrMomentum = 0.1, kLrNesterov = 0.1, kLrAdaGrad = 1.5, kLrRmsprop = 0.1,
-                 kLrAdam = 0.3;
+constexpr double kLrSgd = 0.95, kLrMomentum = 0.1, kLrNesterov = 0.1, kLrAdaGrad = 1.5, kLrRmsprop = 0.1, kLrAdam = 0.3;
 
 double f(double x, double y) { return x * x / 20 + y * y; }
 
@@ -74,8 +73,8 @@ int main(int argc, char** argv) {
     runs.push_back({concat("RMSprop (lr ", kLrRmsprop, ")"), std::make_unique<RMSprop>(Scalar(kLrRmsprop))});
     runs.push_back({concat("Adam (lr ", kLrAdam, ")"), std::make_unique<Adam>(Scalar(kLrAdam))});
 
-    std::printf("f(x, y) = x²/20 + y², minimum f(0, 0) = 0; start (%g, %g) where f = %.3f; %d steps each\n",
-                kStartX, kStartY, f(kStartX, kStartY), kSteps);
+    std::printf("f(x, y) = x²/20 + y², minimum f(0, 0) = 0; start (%g, %g) where f = %.3f; %d steps each\n", kStartX,
+                kStartY, f(kStartX, kStartY), kSteps);
     const double gx = kStartX / 10, gy = 2 * kStartY;  // the gradient at the start
     std::printf("the gradient there is (%.1f, %.1f): downhill, −gradient, is %.0f° off the way to the minimum\n\n", gx,
                 gy, angle_degrees(-gx, -gy, -kStartX, -kStartY));

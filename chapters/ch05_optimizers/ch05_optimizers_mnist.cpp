@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
   const CommonFlags common = cli.common();
   const int iterations =
       cli.get("--iterations", common.quick ? kQuickIterations : kIterations, "training iterations per optimizer");
-  const std::size_t batch_size = cli.get<std::size_t>("--batch-size", common.quick ? kQuickBatchSize : kBatchSize, "images per mini-batch");
+  const std::size_t batch_size =
+      cli.get<std::size_t>("--batch-size", common.quick ? kQuickBatchSize : kBatchSize, "images per mini-batch");
   const bool plot_terminal = cli.flag("--plot-terminal", "also draw the loss curves in the terminal");
   if (!cli.finish()) return cli.exit_code();
   return guarded_main("ch05_optimizers_mnist", [&] {
@@ -121,10 +122,11 @@ int main(int argc, char** argv) {
     const auto& [worst_loss, worst] = final_loss.back();
     if (worst == &sgd) {
       const auto& [next_loss, next] = final_loss[final_loss.size() - 2];
-      std::printf("\nSGD is the slowest: after %zu iterations its loss is %.3f, %.1f× the next slowest (%s, %.3f) "
-                  "and %.1f× the best (%s, %.3f);\nits test accuracy is %.4f against %.4f for %s.\n",
-                  n, worst_loss, worst_loss / next_loss, next->name.c_str(), next_loss, worst_loss / best_loss,
-                  best->name.c_str(), best_loss, sgd.test_accuracy, best->test_accuracy, best->name.c_str());
+      std::printf(
+          "\nSGD is the slowest: after %zu iterations its loss is %.3f, %.1f× the next slowest (%s, %.3f) "
+          "and %.1f× the best (%s, %.3f);\nits test accuracy is %.4f against %.4f for %s.\n",
+          n, worst_loss, worst_loss / next_loss, next->name.c_str(), next_loss, worst_loss / best_loss,
+          best->name.c_str(), best_loss, sgd.test_accuracy, best->test_accuracy, best->name.c_str());
     } else {
       std::printf("\nSGD is NOT the slowest in this run: %s ends higher (%.3f against SGD's %.3f).\n",
                   worst->name.c_str(), worst_loss, trailing_mean(sgd.losses, n, window));
@@ -143,9 +145,10 @@ int main(int argc, char** argv) {
     PlotOptions plot;
     plot.title = "ch05: 5-layer ReLU net on MNIST, same start, same batches";
     plot.xlabel = "iteration";
-    plot.ylabel = concat("loss, mean of ", window, " mini-batches (log scale)");
-    plot.log_y = true;
-    if (lowest < highest) plot.y_range = Range{lowest * 0.8, highest * 1.25};
+    // A log scale when the losses span more than a factor 20; within one decade a log axis has a single label.
+    plot.log_y = highest > 20 * lowest;
+    plot.ylabel = concat("loss, mean of ", window, " mini-batches", plot.log_y ? " (log scale)" : "");
+    if (lowest < highest) plot.y_range = plot.log_y ? Range{lowest * 0.8, highest * 1.25} : Range{0, highest * 1.05};
     plot.echo = plot_terminal ? TerminalEcho::kYes : TerminalEcho::kNo;
     const PlotResult result = plot_curves(plots_dir() / "ch05_optimizers_mnist.png", curves, plot);
     std::cout << "\n" << result.message << "\n";

@@ -45,7 +45,7 @@ MultiLayerNet::MultiLayerNet(std::size_t input_size, const std::vector<std::size
   sizes_.push_back(output_size);
   for (std::size_t l = 0; l < sizes_.size(); ++l) {
     if (sizes_[l] > 0) continue;
-    const std::string which = l == 0 ? std::string("input_size")
+    const std::string which = l == 0                   ? std::string("input_size")
                               : l + 1 == sizes_.size() ? std::string("output_size")
                                                        : concat("hidden_sizes[", l - 1, "]");
     fail<ValueError>("MultiLayerNet: ", which, " is 0 in ", sizes_string(sizes_),
