@@ -27,6 +27,7 @@
 #include "models/autoencoder.hpp"
 #include "models/cbow.hpp"
 #include "models/model.hpp"
+#include "models/multi_layer_net.hpp"
 #include "models/sequential.hpp"
 #include "models/two_layer_net.hpp"
 #include "optim/optimizer.hpp"
