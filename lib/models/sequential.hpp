@@ -65,7 +65,7 @@ class Sequential : public Model {
   std::vector<ParamUse> params() const override;
 
   const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
-  // "Affine(784→50) → Relu → Affine(50→10) → SoftmaxWithLoss"
+  // The layer names in order, e.g. "Affine → Relu → Affine → SoftmaxWithLoss"
   std::string summary() const;
 
  private:
