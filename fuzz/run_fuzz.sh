@@ -49,8 +49,8 @@ stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
 coverage=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
 echo "run_fuzz: $(stat number_of_executed_units) executions in ${seconds} s ($(stat average_exec_per_sec)/s)," \
   "peak RSS $(stat peak_rss_mb) MB, ${coverage:-no coverage line}"
-echo "run_fuzz: corpus ${before} → ${after} inputs ($(stat new_units_added) new this run," \
-  "$(du -sk "$corpus" | cut -f1) KB in $corpus)"
+echo "run_fuzz: corpus ${before} → ${after} inputs, $(du -sk "$corpus" | cut -f1) KB in $corpus" \
+  "($(stat new_units_added) new inputs found; libFuzzer drops those a smaller one replaces)"
 if [[ $status -ne 0 ]]; then
   echo "run_fuzz: FAILED (exit code $status); the report:" >&2
   grep -vE '^#[0-9]+ ' "$log" | tail -60 >&2
