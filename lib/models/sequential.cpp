@@ -82,9 +82,8 @@ Scalar accuracy_of(const Tensor& scores, const Tensor& t) {
     for (std::size_t i = 0; i < n; ++i)
       if (!(t[i] >= 0 && t[i] < static_cast<Scalar>(classes) && t[i] == std::floor(t[i])))
         fail<ValueError>("accuracy: label t[", i, "] = ", t[i],
-                         " is not a class index: indices must be whole "
-                         "numbers in [0, ",
-                         classes, ") since the scores ", shape_string(scores.shape()), " have ", classes, " classes");
+                         " is not a class index: indices must be whole numbers in [0, ", classes, ") since the scores ",
+                         shape_string(scores.shape()), " have ", classes, " classes");
   }
   const Tensor predicted = scores.argmax(1);
   const Tensor truth = one_hot ? t.argmax(1) : t;

@@ -170,6 +170,9 @@ Shape infer_shape(const std::vector<long>& requested, std::size_t size, const Sh
       fail<ShapeError>("reshape: dimension ", requested[i], " is negative (only -1, meaning 'infer', is allowed)");
     } else {
       shape[i] = static_cast<std::size_t>(requested[i]);
+      if (shape[i] != 0 && known > SIZE_MAX / shape[i])  // a wrapped product could equal `size`
+        fail<ShapeError>("reshape: cannot reshape ", shape_string(from), " into dimensions whose product overflows (",
+                         requested[i], " at position ", i, " and the ones before it)");
       known *= shape[i];
     }
   }

@@ -46,6 +46,8 @@ const Scalar kNaN = std::numeric_limits<Scalar>::quiet_NaN();
 }  // namespace
 
 BadInputs data_bad_inputs() {
+  // One row per bad input, kept as a table:
+  // clang-format off
   constexpr auto S = Expect::kShapeError;
   constexpr auto V = Expect::kValueError;
   constexpr auto F = Expect::kFormatError;
@@ -53,11 +55,7 @@ BadInputs data_bad_inputs() {
   return {
       // ---- TensorDataset, MiniBatches, first_samples ----
       {"TensorDataset: x and t disagree on N",
-       [] {
-         TensorDataset(zeros({5, 2}), zeros({4}));
-       },
-       S,
-       {"TensorDataset", "(5, 2)", "(4,)"}},
+       [] { TensorDataset(zeros({5, 2}), zeros({4})); }, S, {"TensorDataset", "(5, 2)", "(4,)"}},
       {"TensorDataset: 0-d x", [] { TensorDataset(Tensor::scalar(1), zeros({1})); }, S, {"TensorDataset", "()"}},
       {"TensorDataset: batch positions past the order",
        [] {
@@ -102,29 +100,15 @@ BadInputs data_bad_inputs() {
        V,
        {"first_samples", "6 samples", "only 5"}},
       // ---- labels ----
-      {"one_hot: 2-d indices",
-       [] {
-         one_hot(zeros({2, 1}), 3);
-       },
-       S,
-       {"one_hot", "(2, 1)", "(N,)"}},
+      {"one_hot: 2-d indices", [] { one_hot(zeros({2, 1}), 3); }, S, {"one_hot", "(2, 1)", "(N,)"}},
       {"one_hot: 0 classes", [] { one_hot(zeros({2}), 0); }, V, {"one_hot", "at least 1"}},
       {"one_hot: index 3 of 3 classes",
-       [] {
-         one_hot(values({2}, {0, 3}), 3);
-       },
-       V,
-       {"one_hot", "indices[1] = 3", "[0, 3)"}},
+       [] { one_hot(values({2}, {0, 3}), 3); }, V, {"one_hot", "indices[1] = 3", "[0, 3)"}},
       {"one_hot: negative index", [] { one_hot(values({1}, {-1}), 3); }, V, {"one_hot", "indices[0] = -1"}},
       {"one_hot: fractional index", [] { one_hot(values({1}, {0.5}), 3); }, V, {"one_hot", "indices[0] = 0.5"}},
       {"one_hot: NaN index", [] { one_hot(values({1}, {kNaN}), 3); }, V, {"one_hot", "nan"}},
       {"class_indices: 1-d labels", [] { class_indices(zeros({3})); }, S, {"class_indices", "(3,)", "(N, C)"}},
-      {"class_indices: rows without classes",
-       [] {
-         class_indices(zeros({3, 0}));
-       },
-       S,
-       {"class_indices", "(3, 0)"}},
+      {"class_indices: rows without classes", [] { class_indices(zeros({3, 0})); }, S, {"class_indices", "(3, 0)"}},
       // ---- synthetic sets ----
       {"make_argmax_set: 0 samples",
        [] {
@@ -170,29 +154,14 @@ BadInputs data_bad_inputs() {
       {"read_idx: a folder", [] { read_idx(files().path(), 1); }, I, {"read_idx", "is a folder"}},
       {"read_idx: an empty file", [] { read_idx(file("empty", {}), 1); }, F, {"read_idx", "empty", "0 bytes"}},
       {"read_idx: an HTML error page",
-       [] {
-         read_idx(file("page", {'<', 'h', 't', 'm', 'l', '>'}), 1);
-       },
-       F,
-       {"read_idx", "page", "HTML"}},
+       [] { read_idx(file("page", {'<', 'h', 't', 'm', 'l', '>'}), 1); }, F, {"read_idx", "page", "HTML"}},
       {"read_idx: float elements",
-       [] {
-         read_idx(file("floats", join_bytes(idx_header({1}, 0x0D), {0, 0, 0, 0})), 1);
-       },
-       F,
+       [] { read_idx(file("floats", join_bytes(idx_header({1}, 0x0D), {0, 0, 0, 0})), 1); }, F,
        {"read_idx", "floats", "type 0x0d"}},
       {"read_idx: labels where images are expected",
-       [] {
-         read_idx(labels({1, 2}), 3);
-       },
-       F,
-       {"read_idx", "labels2", "1 dimensions", "3 were expected", "swapped"}},
+       [] { read_idx(labels({1, 2}), 3); }, F, {"read_idx", "labels2", "1 dimensions", "3 were expected", "swapped"}},
       {"read_idx: truncated header",
-       [] {
-         read_idx(file("cut", {0, 0, 8, 3, 0, 0}), 3);
-       },
-       F,
-       {"read_idx", "cut", "ends inside its header"}},
+       [] { read_idx(file("cut", {0, 0, 8, 3, 0, 0}), 3); }, F, {"read_idx", "cut", "ends inside its header"}},
       {"read_idx: truncated data (gzip)",
        [] { read_idx(file("short.gz", idx({10}, 4), Compression::kGzip), 1); },
        F,
@@ -202,22 +171,13 @@ BadInputs data_bad_inputs() {
        F,
        {"read_idx", "long", "3 bytes after the 2"}},
       {"read_idx: corrupt gzip",
-       [] {
-         read_idx(file("corrupt.gz", {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff}), 1);
-       },
-       F,
+       [] { read_idx(file("corrupt.gz", {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff}), 1); }, F,
        {"read_idx", "corrupt.gz", "gzip"}},
       {"read_idx: dimensions whose product overflows",
-       [] {
-         read_idx(file("huge", idx_header({0xffffffffu, 0xffffffffu, 0xffffffffu})), 3);
-       },
-       F,
+       [] { read_idx(file("huge", idx_header({0xffffffffu, 0xffffffffu, 0xffffffffu})), 3); }, F,
        {"read_idx", "huge", "overflows"}},
       {"write_idx: dims that do not match the bytes",
-       [] {
-         write_idx(files() / "w", {2, 3}, {1, 2}, Compression::kNone);
-       },
-       V,
+       [] { write_idx(files() / "w", {2, 3}, {1, 2}, Compression::kNone); }, V,
        {"write_idx", "2 × 3", "6 values", "2 bytes"}},
       {"write_idx: no dims", [] { write_idx(files() / "w", {}, {}, Compression::kGzip); }, V, {"write_idx", "got 0"}},
       {"write_idx: a dimension beyond 32 bits",
@@ -227,29 +187,14 @@ BadInputs data_bad_inputs() {
       {"write_idx: below a file", [] { write_idx("/dev/null/x.gz", {1}, {1}, Compression::kGzip); }, I, {"/dev/null"}},
       // ---- MNIST ----
       {"MnistDataset: images of 28×27 pixels",
-       [] {
-         MnistDataset(file("img27", idx({2, 28, 27}, 2 * 28 * 27)), labels({1, 2}));
-       },
-       F,
+       [] { MnistDataset(file("img27", idx({2, 28, 27}, 2 * 28 * 27)), labels({1, 2})); }, F,
        {"mnist", "img27", "28×27", "28×28"}},
       {"MnistDataset: 2 images, 3 labels",
-       [] {
-         MnistDataset(images2(), labels({1, 2, 3}));
-       },
-       F,
-       {"mnist", "2 images", "3 labels", "same split"}},
+       [] { MnistDataset(images2(), labels({1, 2, 3})); }, F, {"mnist", "2 images", "3 labels", "same split"}},
       {"MnistDataset: label 10",
-       [] {
-         MnistDataset(images2(), labels({3, 10}));
-       },
-       F,
-       {"mnist", "label 1", "is 10", "0 … 9"}},
+       [] { MnistDataset(images2(), labels({3, 10})); }, F, {"mnist", "label 1", "is 10", "0 … 9"}},
       {"MnistDataset: image and label files swapped",
-       [] {
-         MnistDataset(labels({3, 7}), images2());
-       },
-       F,
-       {"read_idx", "swapped"}},
+       [] { MnistDataset(labels({3, 7}), images2()); }, F, {"read_idx", "swapped"}},
       {"MnistDataset: batch past the order",
        [] {
          Tensor x, t;
@@ -278,6 +223,7 @@ BadInputs data_bad_inputs() {
        F,
        {"mnist", "2 samples", "10000"}},
   };
+  // clang-format on
 }
 
 }  // namespace scratch::test

@@ -39,6 +39,8 @@ void update_twice(Optimizer& opt, const std::vector<ParamPtr>& first, const std:
 }  // namespace
 
 BadInputs optim_bad_inputs() {
+  // One row per bad input, kept as a table:
+  // clang-format off
   constexpr auto S = Expect::kShapeError;
   constexpr auto V = Expect::kValueError;
   BadInputs rows;
@@ -58,11 +60,7 @@ BadInputs optim_bad_inputs() {
       {"set_lr: -inf", [] { Adam().set_lr(-kInf); }, V, {"Adam", "learning rate", "-inf"}},
       {"update: no parameters", [] { SGD().update({}); }, V, {"SGD.update", "no parameters", "remove_duplicates"}},
       {"update: a null parameter",
-       [] {
-         Momentum().update({param("W", {2}), nullptr});
-       },
-       V,
-       {"Momentum.update", "null ParamPtr"}},
+       [] { Momentum().update({param("W", {2}), nullptr}); }, V, {"Momentum.update", "null ParamPtr"}},
       {"update: gradient of the wrong shape",
        [] {
          ParamPtr W = param("W", {2, 3});
@@ -107,6 +105,7 @@ BadInputs optim_bad_inputs() {
   };
   rows.insert(rows.end(), more.begin(), more.end());
   return rows;
+  // clang-format on
 }
 
 }  // namespace scratch::test

@@ -36,6 +36,8 @@ PlotOptions with_size(int width, int height) {
 }  // namespace
 
 BadInputs plot_bad_inputs() {
+  // One row per bad input, kept as a table:
+  // clang-format off
   constexpr auto S = Expect::kShapeError;
   constexpr auto V = Expect::kValueError;
   return {
@@ -43,17 +45,10 @@ BadInputs plot_bad_inputs() {
        [] { (void)plot_curves(png("a.png"), {}, {}); },
        V,
        {"plot_curves(a.png)", "no series"}},
-      {"plot_curves: a series without points",
-       [] {
-         (void)plot_curves(png("a.png"), {{"empty", {}, {}}}, {});
-       },
-       V,
+      {"plot_curves: a series without points", [] { (void)plot_curves(png("a.png"), {{"empty", {}, {}}}, {}); }, V,
        {"plot_curves(a.png)", "'empty'", "no points"}},
       {"plot_curves: x and y lengths differ",
-       [] {
-         (void)plot_curves(png("a.png"), {{"s", {0, 1}, {1, 2, 3}}}, {});
-       },
-       S,
+       [] { (void)plot_curves(png("a.png"), {{"s", {0, 1}, {1, 2, 3}}}, {}); }, S,
        {"plot_curves(a.png)", "'s'", "2 x values", "3 y values"}},
       {"plot_curve: not a .png name", [] { (void)plot_curve(png("a.jpg"), kLine, {}); }, V, {"a.jpg", ".png"}},
       {"plot_curve: an empty file name", [] { (void)plot_curve("", kLine, {}); }, V, {"file name"}},
@@ -99,16 +94,10 @@ BadInputs plot_bad_inputs() {
        V,
        {"plot_contour_trajectories", "no function"}},
       {"plot_contour_trajectories: a path without points",
-       [] {
-         (void)plot_contour_trajectories(png("c.png"), bowl, kSpec, {{"SGD", {}, {}}}, {});
-       },
-       V,
+       [] { (void)plot_contour_trajectories(png("c.png"), bowl, kSpec, {{"SGD", {}, {}}}, {}); }, V,
        {"plot_contour_trajectories", "'SGD'", "no points"}},
       {"plot_contour_trajectories: a path whose x and y differ",
-       [] {
-         (void)plot_contour_trajectories(png("c.png"), bowl, kSpec, {{"Adam", {0, 1}, {0}}}, {});
-       },
-       S,
+       [] { (void)plot_contour_trajectories(png("c.png"), bowl, kSpec, {{"Adam", {0, 1}, {0}}}, {}); }, S,
        {"plot_contour_trajectories", "'Adam'", "2 x values", "1 y values"}},
       {"plot_image_grid: no images",
        [] { (void)plot_image_grid(png("g.png"), {}, 2, 2, 1, {}); },
@@ -119,21 +108,18 @@ BadInputs plot_bad_inputs() {
        V,
        {"plot_image_grid", "image_rows = 0"}},
       {"plot_image_grid: an image of the wrong size",
-       [] {
-         (void)plot_image_grid(png("g.png"), {{1, 2, 3, 4}, {1, 2, 3}}, 2, 2, 2, {});
-       },
-       S,
+       [] { (void)plot_image_grid(png("g.png"), {{1, 2, 3, 4}, {1, 2, 3}}, 2, 2, 2, {}); }, S,
        {"plot_image_grid", "image 1 has 3 values", "2 x 2 = 4"}},
       {"plot_image_grid: a label per image instead of per row",
-       [] {
-         (void)plot_image_grid(png("g.png"), {{1}, {2}, {3}}, 1, 1, 3, {}, {"a", "b", "c"});
-       },
-       S,
+       [] { (void)plot_image_grid(png("g.png"), {{1}, {2}, {3}}, 1, 1, 3, {}, {"a", "b", "c"}); }, S,
        {"plot_image_grid", "3 row labels for 1 rows"}},
   };
+  // clang-format on
 }
 
 BadInputs core_bad_inputs() {
+  // One row per bad input, kept as a table:
+  // clang-format off
   constexpr auto V = Expect::kValueError;
   return {
       {"set_threads: 0", [] { set_threads(0); }, V, {"set_threads", "at least 1", "got 0"}},
@@ -148,6 +134,7 @@ BadInputs core_bad_inputs() {
        Expect::kIoError,
        {"write_file_atomically", "/dev/null"}},
   };
+  // clang-format on
 }
 
 }  // namespace scratch::test

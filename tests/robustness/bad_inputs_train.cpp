@@ -47,6 +47,8 @@ Tensor x_with_nan() {
 }  // namespace
 
 BadInputs train_bad_inputs() {
+  // One row per bad input, kept as a table:
+  // clang-format off
   constexpr auto S = Expect::kShapeError;
   constexpr auto V = Expect::kValueError;
   constexpr auto N = Expect::kNumericalError;
@@ -79,10 +81,7 @@ BadInputs train_bad_inputs() {
        V,
        {"remove_duplicates", "no parameter"}},
       {"remove_duplicates: a use without a gradient",
-       [] {
-         remove_duplicates({ParamUse{make_param("W", zeros({2})), nullptr}});
-       },
-       V,
+       [] { remove_duplicates({ParamUse{make_param("W", zeros({2})), nullptr}}); }, V,
        {"remove_duplicates", "W", "no gradient"}},
       {"remove_duplicates: gradient of the wrong shape",
        [] {
@@ -127,11 +126,7 @@ BadInputs train_bad_inputs() {
        },
        V,
        {"numerical_gradient", "inf"}},
-      {"compare_gradient: shapes differ",
-       [] {
-         compare_gradient("W1", zeros({2, 3}), zeros({3, 2}), 1e-6);
-       },
-       S,
+      {"compare_gradient: shapes differ", [] { compare_gradient("W1", zeros({2, 3}), zeros({3, 2}), 1e-6); }, S,
        {"compare_gradient(W1)", "(2, 3)", "(3, 2)"}},
       {"compare_gradient: negative tolerance",
        [] { compare_gradient("W1", zeros({2}), zeros({2}), -1); },
@@ -152,23 +147,9 @@ BadInputs train_bad_inputs() {
       {"Trainer: NaN max_grad", [] { fit10(1, 5, kNaN); }, V, {"Trainer.fit", "max_grad", "nan"}},
       {"Trainer: negative eval_interval", [] { fit10(1, 5, 0, -1); }, V, {"Trainer.fit", "eval_interval", "-1"}},
       {"Trainer: x and t disagree on N",
-       [] {
-         fit(zeros({10, 3}), zeros({9, 2}), 1, 5);
-       },
-       S,
-       {"Trainer.fit", "(10, 3)", "(9, 2)"}},
-      {"Trainer: 0-d labels",
-       [] {
-         fit(zeros({10, 3}), Tensor::scalar(0), 1, 5);
-       },
-       S,
-       {"Trainer.fit", "()"}},
-      {"Trainer: an empty data set",
-       [] {
-         fit(zeros({0, 3}), zeros({0, 2}), 1, 1);
-       },
-       V,
-       {"Trainer.fit", "empty"}},
+       [] { fit(zeros({10, 3}), zeros({9, 2}), 1, 5); }, S, {"Trainer.fit", "(10, 3)", "(9, 2)"}},
+      {"Trainer: 0-d labels", [] { fit(zeros({10, 3}), Tensor::scalar(0), 1, 5); }, S, {"Trainer.fit", "()"}},
+      {"Trainer: an empty data set", [] { fit(zeros({0, 3}), zeros({0, 2}), 1, 1); }, V, {"Trainer.fit", "empty"}},
       {"Trainer: an empty Dataset",
        [] {
          LinearRegression model(3, 2, 1);
@@ -179,12 +160,9 @@ BadInputs train_bad_inputs() {
        V,
        {"Trainer.fit", "empty"}},
       {"Trainer: a NaN loss",
-       [] {
-         fit(x_with_nan(), zeros({10, 2}), 1, 10);
-       },
-       N,
-       {"Trainer", "epoch 1", "iter 1 / 1", "nan", "not applied"}},
+       [] { fit(x_with_nan(), zeros({10, 2}), 1, 10); }, N, {"Trainer", "epoch 1", "iter 1 / 1", "nan", "not applied"}},
   };
+  // clang-format on
 }
 
 }  // namespace scratch::test
