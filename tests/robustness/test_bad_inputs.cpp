@@ -104,6 +104,22 @@ BOOST_AUTO_TEST_CASE(the_checker_rejects_rows_that_are_not_handled) {
   BOOST_TEST(bad_input_problems(right).empty());
 }
 
+// Not bad inputs: a batch of 0 rows is well defined for the layers (like NumPy, 0 rows in, 0 rows
+// out; dW of an empty batch is 0), so they pass it through. Only where a mean over the batch is
+// taken (losses, accuracy) is it an error — those rows are in the tables.
+BOOST_AUTO_TEST_CASE(empty_batches_pass_through_layers) {
+  Affine affine(make_param("W", Tensor::ones({3, 2})), make_param("b", Tensor::ones({2})));
+  const Tensor y = affine.forward(Tensor::zeros({0, 3}));
+  BOOST_TEST(y.shape() == (Shape{0, 2}), boost::test_tools::per_element());
+  const Tensor dx = affine.backward(Tensor::zeros({0, 2}));
+  BOOST_TEST(dx.shape() == (Shape{0, 3}), boost::test_tools::per_element());
+  expect_allclose(*affine.params()[0].grad, Tensor::zeros({3, 2}));
+  Relu relu;
+  BOOST_TEST(relu.forward(Tensor::zeros({0, 4})).shape() == (Shape{0, 4}), boost::test_tools::per_element());
+  BOOST_TEST(softmax(Tensor::zeros({0, 4})).shape() == (Shape{0, 4}), boost::test_tools::per_element());
+  BOOST_CHECK_THROW(SoftmaxWithLoss().forward(y, Tensor::zeros({0})), ValueError);
+}
+
 BOOST_AUTO_TEST_CASE(tensor_ops_and_matmul) { run_table("tensor", tensor_bad_inputs()); }
 BOOST_AUTO_TEST_CASE(graph_nodes) { run_table("graph", graph_bad_inputs()); }
 BOOST_AUTO_TEST_CASE(layers_and_losses) { run_table("layers", layer_bad_inputs()); }
