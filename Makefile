@@ -4,30 +4,36 @@
 #   make run     set up, fetch MNIST, build, run every chapter, write every figure into plots/
 #   make test    set up, build, run the Boost.Test suite through CTest
 #
+#   make fuzz    build the libFuzzer targets with clang (build-fuzz/) and fuzz for FUZZ_SECONDS
+#
 # Variables: SANITIZE=1 (ASan+UBSan build in build-sanitize/), SCALAR=float (float build in
-# build-float/), OPENMP=0 (no OpenMP, in build-serial/), JOBS=N (parallel compile jobs).
+# build-float/), OPENMP=0 (no OpenMP, in build-serial/), JOBS=N (parallel compile jobs),
+# FUZZ_SECONDS=N (how long make fuzz runs, default 60). Combinations get combined folder names,
+# e.g. SANITIZE=1 SCALAR=float builds in build-sanitize-float/.
 
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SCALAR   ?= double
 SANITIZE ?= 0
 OPENMP   ?= 1
-BUILD_DIR ?= build
+FUZZ_SECONDS ?= 60
 
 CMAKE_ARGS := -DSCRATCH_SCALAR=$(SCALAR)
+VARIANT :=
 ifeq ($(SANITIZE),1)
-  BUILD_DIR := build-sanitize
+  VARIANT := $(VARIANT)-sanitize
   # -O1 keeps the sanitized suite fast enough while the reports stay readable.
   CMAKE_ARGS += -DSCRATCH_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
 endif
 ifneq ($(SCALAR),double)
-  BUILD_DIR := build-$(SCALAR)
+  VARIANT := $(VARIANT)-$(SCALAR)
 endif
 ifeq ($(OPENMP),0)
-  BUILD_DIR := build-serial
+  VARIANT := $(VARIANT)-serial
   CMAKE_ARGS += -DSCRATCH_OPENMP=OFF
 endif
+BUILD_DIR ?= build$(VARIANT)
 
-.PHONY: all deps bench-deps configure build chapters test data run plots bench format clean
+.PHONY: all deps bench-deps configure build chapters test data run plots bench fuzz format clean
 
 all: build
 
@@ -65,6 +71,10 @@ plots: build data
 
 bench: bench-deps build data
 	@tools/run_bench.sh $(BUILD_DIR)
+
+# libFuzzer on the IDX/gzip reader and the MNIST loader (fuzz/README.md); needs clang.
+fuzz:
+	@JOBS=$(JOBS) fuzz/run_fuzz.sh $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

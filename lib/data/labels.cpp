@@ -25,6 +25,9 @@ Tensor class_indices(const Tensor& one_hot_labels) {
   if (one_hot_labels.ndim() != 2)
     fail<ShapeError>("class_indices: one-hot labels must have shape (N, C), got ",
                      shape_string(one_hot_labels.shape()));
+  if (one_hot_labels.shape()[1] == 0 && one_hot_labels.shape()[0] > 0)
+    fail<ShapeError>("class_indices: one-hot labels of shape ", shape_string(one_hot_labels.shape()),
+                     " have no classes to pick from");
   return one_hot_labels.argmax(1);
 }
 

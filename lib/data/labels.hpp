@@ -22,6 +22,7 @@ enum class LabelFormat {
 Tensor one_hot(const Tensor& indices, std::size_t classes);
 
 // one-hot (N, C) → indices (N,): the column of each row's largest entry (argmax along axis 1).
+// Throws ShapeError for a non-2-d input or rows of 0 classes.
 Tensor class_indices(const Tensor& one_hot_labels);
 
 }  // namespace scratch

@@ -21,7 +21,8 @@ TensorDataset make_spiral(Rng& rng, SpiralOptions options) {
   const std::size_t P = options.points_per_class, C = options.classes;
   if (P == 0 || C == 0)
     fail<ValueError>("make_spiral: points_per_class and classes must be at least 1, got ", P, " and ", C);
-  if (!(options.noise >= 0)) fail<ValueError>("make_spiral: noise must be >= 0, got ", options.noise);
+  if (!(std::isfinite(options.noise) && options.noise >= 0))
+    fail<ValueError>("make_spiral: noise must be a finite number >= 0, got ", options.noise);
   Tensor x = Tensor::empty({C * P, 2});
   Tensor k = Tensor::empty({C * P});
   for (std::size_t j = 0; j < C; ++j) {

@@ -40,7 +40,7 @@ struct SpiralOptions {
   LabelFormat labels = LabelFormat::kOneHot;  // t (C·P, C), as in the book; kIndex: t (C·P,)
 };
 
-// x (C·P, 2), t (C·P, C) or (C·P,). Throws ValueError when P or C is 0 or noise is negative.
+// x (C·P, 2), t (C·P, C) or (C·P,). Throws ValueError when P or C is 0 or noise is negative or not finite.
 TensorDataset make_spiral(Rng& rng, SpiralOptions options = {});
 
 }  // namespace scratch

@@ -74,6 +74,7 @@ Affine::Affine(ParamPtr W, ParamPtr b, Use w_use) : W_(std::move(W)), b_(std::mo
 }
 
 Tensor Affine::forward(const Tensor& x) {
+  has_forward_ = false;  // a forward that throws leaves nothing for backward to use
   const Shape used = used_shape("affine", W_.get(), w_use_);  // (D, M), re-read: W may have been replaced
   const std::size_t m = used[1];
   check_bias(b_.get(), *W_, m);
@@ -117,6 +118,7 @@ MatMul::MatMul(ParamPtr W, Use use) : W_(std::move(W)), use_(use) {
 }
 
 Tensor MatMul::forward(const Tensor& x) {
+  has_forward_ = false;  // a forward that throws leaves nothing for backward to use
   const Shape used = used_shape("matmul layer", W_.get(), use_);  // (D, M)
   cache_input("matmul layer", x, *W_, use_, used[0], x_);
   x_shape_ = x.shape();

@@ -92,9 +92,12 @@ LabelKind check_labels(const char* op, const Tensor& x, const Batch& b, const Te
 
 Tensor softmax(const Tensor& x) {
   if (x.ndim() == 0) fail<ShapeError>("softmax: x is a 0-d scalar; softmax needs at least one axis of scores");
-  Tensor y = Tensor::empty(x.shape());
   const std::size_t c = x.shape().back();
-  const std::size_t rows = c == 0 ? 0 : x.size() / c;
+  const std::size_t rows = shape_size(Shape(x.shape().begin(), x.shape().end() - 1));
+  if (c == 0 && rows > 0)
+    fail<ShapeError>("softmax: x has shape ", shape_string(x.shape()),
+                     ", i.e. rows with no classes: a probability distribution over nothing does not exist");
+  Tensor y = Tensor::empty(x.shape());
   parallel_for(rows, c * 8, [&](std::size_t n) { softmax_row(x.data() + n * c, y.data() + n * c, c); });
   return y;
 }
@@ -102,6 +105,15 @@ Tensor softmax(const Tensor& x) {
 Scalar cross_entropy_error(const Tensor& y, const Tensor& t) {
   const Batch b = batch_of("cross_entropy_error", y);
   const LabelKind kind = check_labels("cross_entropy_error", y, b, t);
+  // y must be probabilities. Scores passed by mistake give log of a negative number (NaN) or a
+  // negative "loss"; NaN itself passes through, so a diverging network stays visible.
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    if (y[i] < 0 || y[i] > 1)
+      fail<ValueError>("cross_entropy_error: ",
+                       y.ndim() == 1 ? concat("y[", i, "]") : concat("y[", i / b.c, ", ", i % b.c, "]"), " = ", y[i],
+                       " is not a probability in [0, 1]; pass y = softmax(x), not the scores x (or use "
+                       "SoftmaxWithLoss, which takes scores)");
+  }
   double total = 0;  // serial sum in double: deterministic and accurate
   if (kind == LabelKind::kIndex) {
     for (std::size_t n = 0; n < b.n; ++n) total -= std::log(y[n * b.c + static_cast<std::size_t>(t[n])] + kCrossEntropyDelta);
@@ -115,6 +127,7 @@ Scalar cross_entropy_error(const Tensor& y, const Tensor& t) {
 // ---- Softmax layer: y = softmax(x), dx = y ⊙ (dout − Σ_j dout_j y_j) ----
 
 Tensor Softmax::forward(const Tensor& x) {
+  has_forward_ = false;  // a forward that throws leaves nothing for backward to use
   y_ = softmax(x);
   has_forward_ = true;
   return y_;  // a copy
@@ -159,6 +172,7 @@ Tensor Log::backward(const Tensor& dout) {
 // ---- SoftmaxWithLoss: loss = mean_n [log Σ_j exp(x_nj − m_n) − (x_n,t_n − m_n)], dx = (y − t)/N ----
 
 Scalar SoftmaxWithLoss::forward(const Tensor& x, const Tensor& t) {
+  has_forward_ = false;  // a forward that throws leaves nothing for backward to use
   const Batch b = batch_of("softmax_with_loss", x);
   const bool one_hot = check_labels("softmax_with_loss", x, b, t) == LabelKind::kOneHot;
   if (one_hot) {

@@ -26,14 +26,15 @@ namespace scratch {
 
 // Softmax along the last axis of x (each row of an (N, C) batch; a 1-d x is one row). Returns a new
 // tensor of x's shape; x is never modified (one seed subtracted the maximum from x in place,
-// corrupting its caller's scores). Throws ShapeError for a 0-d x.
+// corrupting its caller's scores). Throws ShapeError for a 0-d x or rows of 0 classes, (N, 0).
 Tensor softmax(const Tensor& x);
 
 // The book's cross-entropy error of probabilities y (N, C) or (C,) against labels t (one-hot or
 // indices, see above): −(1/N) Σ_n Σ_j t_nj log(y_nj + δ) with δ = 1e-7. The δ keeps log(0) = −∞ out
 // of the result when a probability underflows to 0 (the loss is then at most −log(1e-7) ≈ 16.1 per
 // sample); it also biases the value by up to δ/y, which is why SoftmaxWithLoss does not use it.
-// Throws ShapeError/ValueError for labels that do not fit y and ValueError for an empty batch.
+// Throws ShapeError/ValueError for labels that do not fit y, ValueError for an empty batch and for a y
+// outside [0, 1] (scores passed where probabilities belong).
 Scalar cross_entropy_error(const Tensor& y, const Tensor& t);
 
 class Softmax : public Layer {

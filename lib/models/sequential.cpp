@@ -1,6 +1,8 @@
 // sequential.cpp — see sequential.hpp.
 #include "models/sequential.hpp"
 
+#include <cmath>
+
 #include "train/dedup.hpp"
 
 namespace scratch {
@@ -69,10 +71,20 @@ Scalar accuracy_of(const Tensor& scores, const Tensor& t) {
     fail<ShapeError>("accuracy: scores must be (N, C), got ", shape_string(scores.shape()));
   const std::size_t n = scores.shape()[0], classes = scores.shape()[1];
   const bool one_hot = t.ndim() == 2;
-  if (t.shape()[0] != n || (one_hot && t.shape()[1] != classes) || t.ndim() > 2)
+  if (t.ndim() == 0 || t.ndim() > 2 || t.shape()[0] != n || (one_hot && t.shape()[1] != classes))
     fail<ShapeError>("accuracy: scores have shape ", shape_string(scores.shape()), " but labels have shape ",
                      shape_string(t.shape()), " (expected (", n, ",) indices or (", n, ", ", classes, ") one-hot)");
   if (n == 0) fail<ShapeError>("accuracy: the batch is empty");
+  if (classes == 0)
+    fail<ShapeError>("accuracy: scores have shape ", shape_string(scores.shape()), ", i.e. no classes to choose from");
+  if (!one_hot) {
+    // An index outside [0, C) can never equal a prediction: it would silently count as wrong.
+    for (std::size_t i = 0; i < n; ++i)
+      if (!(t[i] >= 0 && t[i] < static_cast<Scalar>(classes) && t[i] == std::floor(t[i])))
+        fail<ValueError>("accuracy: label t[", i, "] = ", t[i],
+                         " is not a class index: indices must be whole numbers in [0, ", classes, ") since the scores ",
+                         shape_string(scores.shape()), " have ", classes, " classes");
+  }
   const Tensor predicted = scores.argmax(1);
   const Tensor truth = one_hot ? t.argmax(1) : t;
   std::size_t correct = 0;

@@ -78,6 +78,8 @@ class Sequential : public Model {
 
 // Fraction of rows whose argmax of `scores` (N, C) equals the label in t: indices (N,) or one-hot (N, C).
 // (A seed took the argmax of the labels in place of the predictions; this compares the two.)
+// Throws ShapeError when the shapes do not fit or the batch is empty, ValueError for an index label
+// that is not a whole number in [0, C).
 Scalar accuracy_of(const Tensor& scores, const Tensor& t);
 
 }  // namespace scratch

@@ -13,11 +13,13 @@ namespace scratch {
 
 class TwoLayerNet : public Sequential {
  public:
-  // W1, W2 drawn from weight_init_std · N(0, 1) (the book's 0.01); b1, b2 zero.
+  // W1, W2 drawn from weight_init_std · N(0, 1) (the book's 0.01); b1, b2 zero. Throws ValueError
+  // for a size of 0 or a weight_init_std that is not a finite number >= 0.
   TwoLayerNet(std::size_t input_size, std::size_t hidden_size, std::size_t output_size,
               Scalar weight_init_std = Scalar(0.01), Rng& rng = global_rng());
 
-  // Starts from the given weights W1 (D, H) and W2 (H, C); biases zero.
+  // Starts from the given weights W1 (D, H) and W2 (H, C); biases zero. Throws ShapeError when they
+  // do not chain or a dimension is 0.
   TwoLayerNet(Tensor W1, Tensor W2);
 
   const ParamPtr& W1() const { return W1_; }

@@ -76,7 +76,7 @@ Tensor Tensor::max(int axis, KeepDims keep) const { return reduce(axis, keep, "m
 Tensor Tensor::min(int axis, KeepDims keep) const { return reduce(axis, keep, "min"); }
 
 Tensor Tensor::mean(int axis, KeepDims keep) const {
-  const std::size_t n = dim(axis);
+  const std::size_t n = shape_[normalize_axis(axis, "mean")];
   if (n == 0) fail<ShapeError>("mean: axis ", axis, " of shape ", shape_string(shape_), " is empty");
   Tensor out = sum(axis, keep);
   out /= static_cast<Scalar>(n);

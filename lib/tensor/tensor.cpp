@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,9 +20,35 @@ std::size_t shape_size(const Shape& shape) {
   return n;
 }
 
+namespace {
+
+// No tensor can hold more bytes than this: 2⁴⁷ (128 TiB) is the whole user address space of x86-64
+// and ARM64 Linux. Larger requests are certainly mistakes (often a shape computed from a negative
+// number), so they are refused with a ShapeError before the allocator sees them.
+constexpr std::size_t kMaxTensorBytes = std::size_t{1} << 47;
+
+// shape_size(shape), checked: the product must not wrap around (2⁴⁰ × 2⁴⁰ would give 0 and a tensor
+// claiming 2⁸⁰ elements over an empty buffer) and the bytes must stay below kMaxTensorBytes.
+std::size_t checked_size(const Shape& shape) {
+  std::size_t n = 1;
+  for (const std::size_t d : shape) {
+    if (d != 0 && n > SIZE_MAX / d)
+      fail<ShapeError>("Tensor: shape ", shape_string(shape),
+                       " has more elements than a size_t can count (the product of its dimensions overflows); "
+                       "was a dimension computed from a negative number?");
+    n *= d;
+  }
+  if (n > kMaxTensorBytes / sizeof(Scalar))
+    fail<ShapeError>("Tensor: shape ", shape_string(shape), " holds ", n, " elements, more than the ", kMaxTensorBytes,
+                     " bytes any process can address; was a dimension computed from a negative number?");
+  return n;
+}
+
+}  // namespace
+
 Tensor::Tensor() : shape_{0} {}
 
-Tensor::Tensor(const Shape& shape) : shape_(shape), storage_(shape_size(shape)) {}
+Tensor::Tensor(const Shape& shape) : shape_(shape), storage_(checked_size(shape)) {}
 
 Tensor::Tensor(const Tensor& other) : shape_(other.shape_), storage_(other.size()) {
   if (other.size() > 0) std::memcpy(data(), other.data(), other.size() * sizeof(Scalar));
@@ -143,6 +170,9 @@ Shape infer_shape(const std::vector<long>& requested, std::size_t size, const Sh
       fail<ShapeError>("reshape: dimension ", requested[i], " is negative (only -1, meaning 'infer', is allowed)");
     } else {
       shape[i] = static_cast<std::size_t>(requested[i]);
+      if (shape[i] != 0 && known > SIZE_MAX / shape[i])  // a wrapped product could equal `size`
+        fail<ShapeError>("reshape: cannot reshape ", shape_string(from), " into dimensions whose product overflows (",
+                         requested[i], " at position ", i, " and the ones before it)");
       known *= shape[i];
     }
   }
@@ -244,7 +274,8 @@ void Tensor::assign(const Tensor& other) {
 }
 
 void Tensor::resize(const Shape& shape) {
-  if (shape_size(shape) != size()) storage_ = Storage(shape_size(shape));
+  const std::size_t n = checked_size(shape);
+  if (n != size()) storage_ = Storage(n);
   shape_ = shape;
 }
 

@@ -37,6 +37,8 @@ class Tensor {
   Tensor();
 
   // ---- named factories: the only way to make a tensor, so shape and data are never confused ----
+  // Each throws ShapeError for a shape whose element count overflows or whose bytes exceed 2⁴⁷
+  // (128 TiB, more than any process can address); so does resize().
   static Tensor zeros(const Shape& shape);
   static Tensor ones(const Shape& shape);
   static Tensor full(const Shape& shape, Scalar value);

@@ -12,7 +12,9 @@ namespace scratch {
 Scalar default_gradient_step() { return kScalarIsFloat ? Scalar(1e-2) : Scalar(1e-4); }
 
 Tensor numerical_gradient(const std::function<Scalar(const Tensor&)>& f, Tensor& x, Scalar h) {
-  if (!(h > 0)) fail<ValueError>("numerical_gradient: the step h must be positive, got ", h);
+  if (!(std::isfinite(h) && h > 0))
+    fail<ValueError>("numerical_gradient: the step h must be a finite number > 0, got ", h,
+                     " (default_gradient_step() is ", default_gradient_step(), ")");
   Tensor grad = Tensor::zeros(x.shape());
   for (std::size_t i = 0; i < x.size(); ++i) {
     const Scalar saved = x[i];
@@ -34,6 +36,8 @@ Tensor numerical_gradient(const std::function<Scalar(const Tensor&)>& f, Tensor&
 
 GradientComparison compare_gradient(const std::string& name, const Tensor& backprop, const Tensor& numerical,
                                     Scalar tolerance) {
+  if (!(tolerance >= 0))
+    fail<ValueError>("compare_gradient(", name, "): the tolerance must be a number >= 0, got ", tolerance);
   if (backprop.shape() != numerical.shape())
     fail<ShapeError>("compare_gradient(", name, "): backprop gradient has shape ", shape_string(backprop.shape()),
                      " but the numerical one has ", shape_string(numerical.shape()));

@@ -23,7 +23,7 @@ Scalar default_gradient_step();
 
 // Numerical gradient of f at x, with x's shape. f is called 2·x.size() times, each time with one
 // element of x perturbed by ±h; x is perturbed in place (so f may read it through a layer that
-// holds it) and every value is restored, also when f throws.
+// holds it) and every value is restored, also when f throws. Throws ValueError unless h is finite and > 0.
 Tensor numerical_gradient(const std::function<Scalar(const Tensor&)>& f, Tensor& x,
                           Scalar h = default_gradient_step());
 
@@ -40,6 +40,7 @@ struct GradientComparison {
   bool pass;               // max_rel_error <= the tolerance
 };
 
+// Throws ShapeError when the shapes differ, ValueError for a negative or NaN tolerance.
 GradientComparison compare_gradient(const std::string& name, const Tensor& backprop, const Tensor& numerical,
                                     Scalar tolerance);
 

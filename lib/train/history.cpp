@@ -4,7 +4,14 @@
 #include <limits>
 #include <ostream>
 
+#include "core/errors.hpp"
+
 namespace scratch {
+
+const HistoryPoint& History::back() const {
+  if (points_.empty()) fail<ValueError>("History::back: the history is empty (nothing has been trained or logged yet)");
+  return points_.back();
+}
 
 std::vector<double> History::iterations() const {
   std::vector<double> x;

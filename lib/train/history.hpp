@@ -34,7 +34,8 @@ class History {
   const std::vector<HistoryPoint>& points() const { return points_; }
   std::size_t size() const { return points_.size(); }
   bool empty() const { return points_.empty(); }
-  const HistoryPoint& back() const { return points_.back(); }
+  // The latest point; throws ValueError when the history is empty.
+  const HistoryPoint& back() const;
 
   // The curve as two columns, ready for a plot: x = iteration, y = average loss.
   std::vector<double> iterations() const;
