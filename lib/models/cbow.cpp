@@ -29,8 +29,17 @@ void one_hot_column(const Tensor& contexts, std::size_t column, std::size_t v, T
 }  // namespace
 
 SimpleCBOW::SimpleCBOW(std::size_t vocab_size, std::size_t hidden_size, Rng& rng)
-    : SimpleCBOW(Tensor::randn({vocab_size, hidden_size}, rng) * Scalar(0.01),
-                 Tensor::randn({hidden_size, vocab_size}, rng) * Scalar(0.01)) {}
+    : SimpleCBOW(draw_weights(vocab_size, hidden_size, rng)) {}
+
+std::pair<Tensor, Tensor> SimpleCBOW::draw_weights(std::size_t vocab_size, std::size_t hidden_size, Rng& rng) {
+  // W_in first, then W_out, in two statements: inside one call's arguments the order of the draws
+  // would be the compiler's choice, and one seed would give different vectors with GCC and clang.
+  Tensor W_in = Tensor::randn({vocab_size, hidden_size}, rng) * Scalar(0.01);
+  Tensor W_out = Tensor::randn({hidden_size, vocab_size}, rng) * Scalar(0.01);
+  return {std::move(W_in), std::move(W_out)};
+}
+
+SimpleCBOW::SimpleCBOW(std::pair<Tensor, Tensor> W) : SimpleCBOW(std::move(W.first), std::move(W.second)) {}
 
 SimpleCBOW::SimpleCBOW(Tensor W_in, Tensor W_out)
     : W_in_(checked_w_in(std::move(W_in), W_out)),

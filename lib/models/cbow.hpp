@@ -17,6 +17,8 @@
 // vector of word w (word_vecs()).
 #pragma once
 
+#include <utility>
+
 #include "core/random.hpp"
 #include "layers/affine.hpp"
 #include "layers/softmax.hpp"
@@ -51,6 +53,10 @@ class SimpleCBOW : public Model {
   std::size_t vocab_size() const { return W_in_->value.shape()[0]; }
 
  private:
+  // Draws W_in then W_out from rng, in that order on every compiler.
+  static std::pair<Tensor, Tensor> draw_weights(std::size_t vocab_size, std::size_t hidden_size, Rng& rng);
+  explicit SimpleCBOW(std::pair<Tensor, Tensor> W);
+
   Tensor hidden(const Tensor& contexts);  // h (N, H)
 
   ParamPtr W_in_, W_out_;

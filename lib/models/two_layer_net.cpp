@@ -2,6 +2,7 @@
 #include "models/two_layer_net.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include "layers/activations.hpp"
 #include "layers/affine.hpp"
@@ -29,10 +30,19 @@ Scalar init_scale(Scalar weight_init_std) {
 
 TwoLayerNet::TwoLayerNet(std::size_t input_size, std::size_t hidden_size, std::size_t output_size,
                          Scalar weight_init_std, Rng& rng)
-    : TwoLayerNet(
-          Tensor::randn({layer_size("input_size", input_size), layer_size("hidden_size", hidden_size)}, rng) *
-              init_scale(weight_init_std),
-          Tensor::randn({hidden_size, layer_size("output_size", output_size)}, rng) * init_scale(weight_init_std)) {}
+    : TwoLayerNet(draw_weights(input_size, hidden_size, output_size, weight_init_std, rng)) {}
+
+std::pair<Tensor, Tensor> TwoLayerNet::draw_weights(std::size_t input_size, std::size_t hidden_size,
+                                                    std::size_t output_size, Scalar weight_init_std, Rng& rng) {
+  // W1 first, then W2, in two statements: inside one call's arguments the order of the two draws
+  // would be the compiler's choice (GCC and clang differ), and one seed would give two nets.
+  const Scalar scale = init_scale(weight_init_std);
+  Tensor W1 = Tensor::randn({layer_size("input_size", input_size), layer_size("hidden_size", hidden_size)}, rng);
+  Tensor W2 = Tensor::randn({hidden_size, layer_size("output_size", output_size)}, rng);
+  return {W1 * scale, W2 * scale};
+}
+
+TwoLayerNet::TwoLayerNet(std::pair<Tensor, Tensor> W) : TwoLayerNet(std::move(W.first), std::move(W.second)) {}
 
 TwoLayerNet::TwoLayerNet(Tensor W1, Tensor W2) {
   if (W1.ndim() != 2 || W2.ndim() != 2 || W1.shape()[1] != W2.shape()[0])

@@ -6,6 +6,8 @@
 // there, which zeroes every negative score and stalls learning).
 #pragma once
 
+#include <utility>
+
 #include "core/random.hpp"
 #include "models/sequential.hpp"
 
@@ -28,6 +30,11 @@ class TwoLayerNet : public Sequential {
   const ParamPtr& b2() const { return b2_; }
 
  private:
+  // Draws W1 then W2 from rng, in that order on every compiler.
+  static std::pair<Tensor, Tensor> draw_weights(std::size_t input_size, std::size_t hidden_size,
+                                                std::size_t output_size, Scalar weight_init_std, Rng& rng);
+  explicit TwoLayerNet(std::pair<Tensor, Tensor> W);
+
   ParamPtr W1_, b1_, W2_, b2_;
 };
 

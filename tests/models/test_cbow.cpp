@@ -139,4 +139,13 @@ BOOST_AUTO_TEST_CASE(trainer_learns_the_books_sentence) {
                   scratch::test::kExactAtol, "scores of (say, and) and (and, say)");
 }
 
+BOOST_AUTO_TEST_CASE(initial_weights_are_drawn_w_in_first_on_every_compiler) {
+  Rng model_rng(23), reference(23);
+  const SimpleCBOW model(7, 3, model_rng);
+  const Tensor W_in = Tensor::randn({7, 3}, reference) * Scalar(0.01);
+  const Tensor W_out = Tensor::randn({3, 7}, reference) * Scalar(0.01);
+  BOOST_TEST(array_equal(model.W_in()->value, W_in));
+  BOOST_TEST(array_equal(model.W_out()->value, W_out));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -142,4 +142,15 @@ BOOST_AUTO_TEST_CASE(missing_pieces_are_reported) {
   BOOST_CHECK_THROW(no_loss.loss(Tensor::zeros({1, 2}), Tensor::zeros({1})), ValueError);
 }
 
+BOOST_AUTO_TEST_CASE(initial_weights_are_drawn_w1_first_on_every_compiler) {
+  // W1 takes the first 6·5 normals of the engine and W2 the next 5·4; drawing both inside one
+  // call's arguments left the order to the compiler (GCC drew W2 first, clang W1).
+  Rng net_rng(17), reference(17);
+  const TwoLayerNet net(6, 5, 4, Scalar(0.5), net_rng);
+  const Tensor W1 = Tensor::randn({6, 5}, reference) * Scalar(0.5);
+  const Tensor W2 = Tensor::randn({5, 4}, reference) * Scalar(0.5);
+  BOOST_TEST(array_equal(net.W1()->value, W1));
+  BOOST_TEST(array_equal(net.W2()->value, W2));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
