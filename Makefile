@@ -33,7 +33,7 @@ ifeq ($(OPENMP),0)
 endif
 BUILD_DIR ?= build$(VARIANT)
 
-.PHONY: all deps bench-deps configure build chapters test data run plots bench fuzz format clean
+.PHONY: all deps bench-deps fuzz-deps configure build chapters test data run plots bench fuzz format clean
 
 all: build
 
@@ -73,7 +73,10 @@ bench: bench-deps build data
 	@tools/run_bench.sh $(BUILD_DIR)
 
 # libFuzzer on the IDX/gzip reader and the MNIST loader (fuzz/README.md); needs clang.
-fuzz:
+fuzz-deps:
+	@tools/deps.sh fuzz
+
+fuzz: fuzz-deps
 	@JOBS=$(JOBS) fuzz/run_fuzz.sh $(FUZZ_SECONDS)
 
 format:

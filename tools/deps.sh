@@ -3,6 +3,7 @@
 #
 #   tools/deps.sh core    compiler, CMake, OpenMP, zlib, Boost.Test, gnuplot-iostream, gnuplot, curl
 #   tools/deps.sh bench   also OpenBLAS and NumPy (references the benchmarks compare against)
+#   tools/deps.sh fuzz    also clang and its runtime libraries (libFuzzer, sanitizers) for make fuzz
 #
 # Each requirement is probed directly (compile a one-line program, look for a command), so a
 # machine that already has it from elsewhere is left alone. Missing pieces are installed with
@@ -24,8 +25,10 @@ compiles() {
 core_packages=(g++ make cmake curl ca-certificates zlib1g-dev libboost-test-dev libboost-iostreams-dev
                libboost-filesystem-dev libgnuplot-iostream-dev)
 bench_packages=(libopenblas-dev python3-numpy)
+fuzz_packages=(clang libclang-rt-dev)
 wanted=("${core_packages[@]}")
 [[ $mode == bench ]] && wanted+=("${bench_packages[@]}")
+[[ $mode == fuzz ]] && wanted+=("${fuzz_packages[@]}")
 
 # Fast path (about 50 ms): on Debian/Ubuntu, when dpkg lists every package as installed and gnuplot
 # is on PATH, there is nothing to probe.
@@ -65,6 +68,10 @@ if [[ $mode == bench ]]; then
   probe openblas libopenblas-dev -- compiles '#include <cblas.h>
 int main() { return 0; }' -lopenblas
   probe numpy python3-numpy -- /usr/bin/python3 -c 'import numpy'
+fi
+if [[ $mode == fuzz ]]; then
+  probe libfuzzer clang libclang-rt-dev -- bash -c "printf '%s\n' 'extern \"C\" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' |
+    clang++ -x c++ - -fsanitize=fuzzer,address,undefined -o /dev/null >/dev/null 2>&1"
 fi
 wait
 for failed in "$probe_dir"/*; do
