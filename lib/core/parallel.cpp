@@ -1,9 +1,14 @@
-// parallel.cpp — thread-count control; see parallel.hpp.
+// parallel.cpp — thread-count control and the count of parallel regions; see parallel.hpp.
 #include "core/parallel.hpp"
+
+#include <atomic>
 
 #include "core/errors.hpp"
 
 namespace scratch {
+namespace {
+std::atomic<std::size_t> regions_opened{0};
+}  // namespace
 
 int max_threads() {
 #ifdef _OPENMP
@@ -19,5 +24,9 @@ void set_threads(int threads) {
   omp_set_num_threads(threads);
 #endif
 }
+
+std::size_t parallel_regions() { return regions_opened.load(std::memory_order_relaxed); }
+
+void detail::count_parallel_region() { regions_opened.fetch_add(1, std::memory_order_relaxed); }
 
 }  // namespace scratch
