@@ -6,6 +6,7 @@
 // whole training and test sets; if test accuracy follows train accuracy, the net generalises
 // rather than memorises.
 #include <iostream>
+#include <optional>
 
 #include "models/two_layer_net.hpp"
 #include "plot/plot.hpp"
@@ -28,8 +29,11 @@ int main(int argc, char** argv) {
   return guarded_main("ch04_train_two_layer_net", [&] {
     const MnistOptions options{PixelScale::kUnit, ImageLayout::kFlat, LabelFormat::kIndex};
     const Mnist mnist = load_mnist(options);
-    const TensorDataset subset = first_samples(mnist.train, train_samples);
-    const Dataset& train = train_samples < mnist.train.size() ? static_cast<const Dataset&>(subset) : mnist.train;
+    // A subset is converted to Scalars once; the full set stays bytes, converted batch by batch
+    // (60000 images as doubles would be 376 MB).
+    std::optional<TensorDataset> subset;
+    if (train_samples < mnist.train.size()) subset = first_samples(mnist.train, train_samples);
+    const Dataset& train = subset ? static_cast<const Dataset&>(*subset) : mnist.train;
 
     TwoLayerNet net(kMnistPixels, hidden, kMnistClasses, Scalar(0.01));
     SGD optimizer(lr);
