@@ -1,7 +1,9 @@
 // parallel.cpp — thread-count control and the count of parallel regions; see parallel.hpp.
 #include "core/parallel.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 
 #include "core/errors.hpp"
 
@@ -23,6 +25,17 @@ void set_threads(int threads) {
 #ifdef _OPENMP
   omp_set_num_threads(threads);
 #endif
+}
+
+int default_threads() {
+  const int cores = max_threads();  // OMP_NUM_THREADS if set, else the cores this process may use
+  if (std::getenv("OMP_NUM_THREADS") != nullptr) return cores;
+  double load[1] = {0};
+  if (getloadavg(load, 1) != 1) return cores;
+  // The 1-minute load average counts the programs running or waiting to run: round it to whole
+  // busy cores and leave those alone.
+  const int busy = static_cast<int>(load[0] + 0.5);
+  return std::max(1, cores - busy);
 }
 
 std::size_t parallel_regions() { return regions_opened.load(std::memory_order_relaxed); }

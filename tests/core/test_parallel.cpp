@@ -3,6 +3,9 @@
 // The thresholds (core/parallel.hpp) were measured with bench/bench_parallel: an OpenMP region
 // costs microseconds, more than a small loop. parallel_regions() counts the regions parallel_for
 // opens, so each kind of loop is checked just below and at its threshold, on 2 threads.
+#include <cstdlib>
+#include <string>
+
 #include "test_util.hpp"
 
 using namespace scratch;
@@ -92,6 +95,18 @@ BOOST_AUTO_TEST_CASE(the_book_network_opens_regions_only_for_its_largest_weight)
     sgd.update(remove_duplicates(net.params()));
   });
   BOOST_TEST(regions == 2 * kOne);
+}
+
+BOOST_AUTO_TEST_CASE(default_threads_follows_omp_num_threads_or_the_idle_cores) {
+  const char* before = std::getenv("OMP_NUM_THREADS");
+  const std::string saved = before ? before : "";
+  setenv("OMP_NUM_THREADS", "2", 1);
+  BOOST_TEST(default_threads() == max_threads());  // an explicit choice is respected
+  unsetenv("OMP_NUM_THREADS");
+  const int chosen = default_threads();  // depends on the load average: between 1 and all cores
+  BOOST_TEST(chosen >= 1);
+  BOOST_TEST(chosen <= max_threads());
+  if (before) setenv("OMP_NUM_THREADS", saved.c_str(), 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
