@@ -47,7 +47,12 @@ void cache_input(const char* op, const Tensor& x, const Param& W, Use use, std::
                      " input features", tied);
   }
   x2d.resize({n, d});
-  std::copy(x.begin(), x.end(), x2d.begin());
+  // Row by row, on the threads that will read these rows in the product x·W (core/parallel.hpp,
+  // kCostOperandElement).
+  const Scalar* src = x.data();
+  Scalar* dst = x2d.data();
+  parallel_for(n, d * kCostOperandElement,
+               [=](std::size_t i) { std::copy(src + i * d, src + (i + 1) * d, dst + i * d); });
 }
 
 // y's shape for an input of shape x_shape: (N, M), or (M,) for one sample.

@@ -23,7 +23,7 @@ constexpr Scalar kEpsilon = Scalar(1e-7);
 template <class Body>
 void for_each_chunk(const std::vector<ParamPtr>& params, Body&& body) {
   for (std::size_t k = 0; k < params.size(); ++k)
-    parallel_for_chunks(params[k]->value.size(), kCostParamElement,
+    parallel_for_chunks(params[k]->value.size(), kCostOperandElement,
                         [&](std::size_t begin, std::size_t end) { body(k, begin, end); });
 }
 

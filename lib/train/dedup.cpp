@@ -26,13 +26,13 @@ void check_fits(const ParamUse& use) {
 enum class Update { kOverwrite, kAdd };
 
 // total = g, or total += g, for tensors of one shape. Split between threads like the optimizers'
-// loops (core/parallel.hpp, kCostParamElement): each core handles the part of a large gradient
+// loops (core/parallel.hpp, kCostOperandElement): each core handles the part of a large gradient
 // that the matrix product which wrote it left in its cache.
 void merge(Tensor& total, const Tensor& g, Update update) {
   total.resize(g.shape());
   Scalar* out = total.data();
   const Scalar* in = g.data();
-  parallel_for_chunks(g.size(), kCostParamElement, [=](std::size_t begin, std::size_t end) {
+  parallel_for_chunks(g.size(), kCostOperandElement, [=](std::size_t begin, std::size_t end) {
     if (update == Update::kOverwrite)
       std::copy(in + begin, in + end, out + begin);
     else

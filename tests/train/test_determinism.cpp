@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(the_sizes_reach_every_parallel_threshold) {
   BOOST_TEST(kBatch * kFeatures * kHidden >= kGemmParallelWork);            // smallest big product: layer 1
   BOOST_TEST(kBatch * kHidden * kCostSimple >= kMinParallelWork);           // Relu
   BOOST_TEST(kBatch * kClasses * kCostTranscendental >= kMinParallelWork);  // SoftmaxWithLoss rows
-  BOOST_TEST(kFeatures * kHidden * kCostParamElement >= kMinParallelWork);  // dedup and Adam on W1
+  BOOST_TEST(kFeatures * kHidden * kCostOperandElement >= kMinParallelWork);  // dedup and Adam on W1
 }
 
 BOOST_AUTO_TEST_CASE(one_and_two_threads_give_the_same_losses_bit_for_bit) {
