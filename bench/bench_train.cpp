@@ -13,10 +13,12 @@
 // configuration's epoch into its steps (batch, each layer's forward and backward, dedup, update).
 //
 //   SCRATCH_DATA_DIR=/work/mnist-cache chrt -f 10 build/bin/bench_train
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -231,9 +233,14 @@ int main(int argc, char** argv) {
 #else
                 "no OpenMP (one thread)");
 #endif
-    std::printf("# reproduce: cd %s && SCRATCH_DATA_DIR=%s %s\n", SCRATCH_SOURCE_DIR, data_dir().c_str(),
-                command.c_str());
-    if (std::stod(load_average()) > 0.5 * cores)
+    const bool realtime = sched_getscheduler(0) == SCHED_FIFO || sched_getscheduler(0) == SCHED_RR;
+    const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
+    std::printf("# scheduling: %s; OMP_WAIT_POLICY %s\n",
+                realtime ? "real-time (chrt): other programs are pre-empted while it runs" : "normal",
+                wait_policy ? wait_policy : "unset (libgomp spins a while, then sleeps)");
+    std::printf("# reproduce: cd %s && SCRATCH_DATA_DIR=%s %s%s\n", SCRATCH_SOURCE_DIR, data_dir().c_str(),
+                realtime ? "chrt -f 10 " : "", command.c_str());
+    if (!realtime && std::stod(load_average()) > 0.5 * cores)
       std::printf(
           "# WARNING: the load average is %s on %u cores: timings are low and noisy. Re-run on an idle\n"
           "#          machine, or as root under  chrt -f 10  (real-time priority).\n",
