@@ -4,12 +4,30 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 
 #include "core/errors.hpp"
 
 namespace scratch {
 namespace {
+
 std::atomic<std::size_t> regions_opened{0};
+
+// Cores other programs keep busy: the 1-minute load average (programs running or waiting to run,
+// averaged), rounded, but no more than are runnable right now besides this process — so that the
+// load of a build that has just finished does not count. Linux shows both in /proc/loadavg,
+// e.g. "2.23 2.90 2.90 3/91 18460" (the fourth field: runnable / all); elsewhere, getloadavg alone.
+int busy_cores() {
+  std::ifstream in("/proc/loadavg");
+  double minutes_1 = 0, minutes_5 = 0, minutes_15 = 0;
+  int runnable = 0;
+  char slash = 0;
+  if (in >> minutes_1 >> minutes_5 >> minutes_15 >> runnable >> slash && slash == '/')
+    return std::min(static_cast<int>(minutes_1 + 0.5), std::max(0, runnable - 1));
+  double sample[1] = {0};
+  return getloadavg(sample, 1) == 1 ? static_cast<int>(sample[0] + 0.5) : 0;
+}
+
 }  // namespace
 
 int max_threads() {
@@ -30,12 +48,7 @@ void set_threads(int threads) {
 int default_threads() {
   const int cores = max_threads();  // OMP_NUM_THREADS if set, else the cores this process may use
   if (std::getenv("OMP_NUM_THREADS") != nullptr) return cores;
-  double load[1] = {0};
-  if (getloadavg(load, 1) != 1) return cores;
-  // The 1-minute load average counts the programs running or waiting to run: round it to whole
-  // busy cores and leave those alone.
-  const int busy = static_cast<int>(load[0] + 0.5);
-  return std::max(1, cores - busy);
+  return std::max(1, cores - busy_cores());
 }
 
 std::size_t parallel_regions() { return regions_opened.load(std::memory_order_relaxed); }
