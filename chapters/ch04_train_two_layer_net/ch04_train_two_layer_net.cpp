@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   return guarded_main("ch04_train_two_layer_net", [&] {
     const MnistOptions options{PixelScale::kUnit, ImageLayout::kFlat, LabelFormat::kIndex};
     const Mnist mnist = load_mnist(options);
-    // The full set stays as bytes (47 MB); only a smaller subset is copied out as Scalars.
+    // A subset is converted to Scalars once; the full set stays bytes, converted batch by batch
+    // (60000 images as doubles would be 376 MB).
     std::optional<TensorDataset> subset;
     if (train_samples < mnist.train.size()) subset = first_samples(mnist.train, train_samples);
     const Dataset& train = subset ? static_cast<const Dataset&>(*subset) : mnist.train;

@@ -45,7 +45,7 @@ void Cli::error(const std::string& message) { errors_.push_back(message); }
 CommonFlags Cli::common() {
   CommonFlags flags{};
   flags.seed = get<std::uint64_t>("--seed", kDefaultSeed, "seed of the random engine");
-  flags.threads = get<int>("--threads", max_threads(), "OpenMP threads");
+  flags.threads = get<int>("--threads", default_threads(), "OpenMP threads (default: the cores not busy)");
   flags.quick = flag("--quick", "tiny configuration that finishes in seconds (used by CI)");
   if (flags.threads < 1) error("--threads must be at least 1");
   common_ = flags;

@@ -21,7 +21,7 @@ namespace scratch {
 // The flags every chapter accepts (DESIGN.md §4).
 struct CommonFlags {
   std::uint64_t seed;  // --seed N: seeds the global random engine
-  int threads;         // --threads N: OpenMP threads (default: all cores)
+  int threads;         // --threads N: OpenMP threads (default: default_threads(), the cores not busy)
   bool quick;          // --quick: a tiny configuration that finishes in seconds (CI)
 };
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
 
 namespace scratch {
 
@@ -41,11 +42,7 @@ MnistDataset::MnistDataset(const fs::path& images_file, const fs::path& labels_f
   set_options(options);
 }
 
-void MnistDataset::set_options(MnistOptions options) {
-  options_ = options;
-  for (int v = 0; v < 256; ++v)
-    pixel_value_[v] = options_.pixels == PixelScale::kUnit ? Scalar(v) / Scalar(255) : Scalar(v);
-}
+void MnistDataset::set_options(MnistOptions options) { options_ = options; }
 
 void MnistDataset::batch(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end, Tensor& x,
                          Tensor& t) const {
@@ -58,13 +55,25 @@ void MnistDataset::batch(const std::vector<std::size_t>& order, std::size_t begi
   x.resize(options_.layout == ImageLayout::kFlat ? Shape{B, kMnistPixels} : Shape{B, 1, kMnistRows, kMnistCols});
   t.resize(options_.labels == LabelFormat::kOneHot ? Shape{B, kMnistClasses} : Shape{B});
 
-  // x[b, p] = pixel_value(image order[begin + b], pixel p). A serial loop on purpose: a byte lookup
-  // per pixel is memory-bound, and an OpenMP region per batch measured 5× slower on 2 busy cores.
-  for (std::size_t b = 0; b < B; ++b) {
+  // x[b, p] = pixel p of image order[begin + b], divided by 255 for PixelScale::kUnit. The division
+  // (not a lookup table, not a multiplication by 1/255, which rounds differently for 24 of the 256
+  // values) vectorises. The images sit at random places in 47 MB of bytes, so the loop mostly waits
+  // for memory: it asks for the image kAhead rows ahead while converting this one (measured: 36 → 20 µs
+  // per batch of 100). The rows are split between threads like the first layer's product x·W will
+  // split them, so each core converts the rows it reads next (core/parallel.hpp, kCostOperandElement).
+  const Scalar divisor = options_.pixels == PixelScale::kUnit ? Scalar(255) : Scalar(1);
+  constexpr std::size_t kAhead = 4;
+  constexpr std::size_t kCacheLine = 64;
+  Scalar* out = x.data();
+  parallel_for(B, kMnistPixels * kCostOperandElement, [&](std::size_t b) {
+    if (b + kAhead < B) {
+      const std::uint8_t* next = pixels(order[begin + b + kAhead]);
+      for (std::size_t line = 0; line < kMnistPixels; line += kCacheLine) __builtin_prefetch(next + line);
+    }
     const std::uint8_t* src = pixels(order[begin + b]);
-    Scalar* dst = x.data() + b * kMnistPixels;
-    for (std::size_t p = 0; p < kMnistPixels; ++p) dst[p] = pixel_value_[src[p]];
-  }
+    Scalar* dst = out + b * kMnistPixels;
+    for (std::size_t p = 0; p < kMnistPixels; ++p) dst[p] = Scalar(src[p]) / divisor;
+  });
   if (options_.labels == LabelFormat::kOneHot) {
     t.fill(0);
     for (std::size_t b = 0; b < B; ++b) t(b, labels_[order[begin + b]]) = 1;

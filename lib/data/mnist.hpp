@@ -84,7 +84,6 @@ class MnistDataset : public Dataset {
   std::vector<std::uint8_t> pixels_;  // N × 784
   std::vector<std::uint8_t> labels_;  // N
   MnistOptions options_;
-  std::array<Scalar, 256> pixel_value_;  // byte → Scalar under options_.pixels (a lookup, not a division per pixel)
 };
 
 // `name`.gz in dir if it exists, else `name`; IoError saying where it looked and how to get the

@@ -47,12 +47,45 @@ void cache_input(const char* op, const Tensor& x, const Param& W, Use use, std::
                      " input features", tied);
   }
   x2d.resize({n, d});
-  std::copy(x.begin(), x.end(), x2d.begin());
+  // Row by row, on the threads that will read these rows in the product x·W (core/parallel.hpp,
+  // kCostOperandElement).
+  const Scalar* src = x.data();
+  Scalar* dst = x2d.data();
+  parallel_for(n, d * kCostOperandElement,
+               [=](std::size_t i) { std::copy(src + i * d, src + (i + 1) * d, dst + i * d); });
 }
 
 // y's shape for an input of shape x_shape: (N, M), or (M,) for one sample.
 Shape output_shape(const Shape& x_shape, std::size_t m) {
   return x_shape.size() == 1 ? Shape{m} : Shape{x_shape[0], m};
+}
+
+// y (N, M) += b (M,) on every row. Plain pointers, so the inner loop vectorises.
+void add_bias(Tensor& y, const Tensor& b) {
+  const std::size_t rows = y.shape()[0], m = y.shape()[1];
+  const Scalar* bias = b.data();
+  for (std::size_t n = 0; n < rows; ++n) {
+    Scalar* row = y.data() + n * m;
+    for (std::size_t j = 0; j < m; ++j) row[j] += bias[j];
+  }
+}
+
+// db (M,) = Σ_n g[n, :] for g (N, M), summed over n in order (the same on any thread count).
+void sum_rows(const Tensor& g, Tensor& db) {
+  const std::size_t rows = g.shape()[0], m = g.shape()[1];
+  db.resize({m});
+  Scalar* sum = db.data();
+  std::fill(sum, sum + m, Scalar(0));
+  for (std::size_t n = 0; n < rows; ++n) {
+    const Scalar* row = g.data() + n * m;
+    for (std::size_t j = 0; j < m; ++j) sum[j] += row[j];
+  }
+}
+
+// t with the given shape: t itself when it already has it (a 2-d x, the usual case), else t reshaped.
+Tensor shaped(Tensor t, const Shape& shape) {
+  if (t.shape() == shape) return t;
+  return std::move(t).reshape(detail::dims_of(shape));
 }
 
 // dout as an (N, M) matrix: dout itself, or for one sample (M,) a (1, M) copy held in `row`.
@@ -84,11 +117,9 @@ Tensor Affine::forward(const Tensor& x) {
 
   Tensor y;
   matmul_into(y, x_, W_->value, Transpose::kNo, transpose_of(w_use_));  // (N, D)·(D, M) → (N, M)
-  const Scalar* b = b_->value.data();
-  for (std::size_t n = 0; n < y.shape()[0]; ++n)
-    for (std::size_t j = 0; j < m; ++j) y(n, j) += b[j];  // + b, broadcast over the N rows
+  add_bias(y, b_->value);
   has_forward_ = true;
-  return std::move(y).reshape(detail::dims_of(y_shape_));
+  return shaped(std::move(y), y_shape_);
 }
 
 Tensor Affine::backward(const Tensor& dout) {
@@ -97,16 +128,12 @@ Tensor Affine::backward(const Tensor& dout) {
   const Tensor& g = as_matrix(dout, row);  // (N, M)
 
   matmul_into(dW_, x_, g, Transpose::kYes, Transpose::kNo);  // dW = xᵀ·dout: (D, N)·(N, M) → (D, M)
-  const std::size_t m = g.shape()[1];
-  db_.resize({m});
-  db_.fill(0);
-  for (std::size_t n = 0; n < g.shape()[0]; ++n)
-    for (std::size_t j = 0; j < m; ++j) db_[j] += g(n, j);  // db = Σ_n dout[n, :]
+  sum_rows(g, db_);                                          // db = Σ_n dout[n, :]
 
   if (input_grad_ == InputGrad::kSkip) return Tensor();
   // dx = dout·op(W)ᵀ: op(W)ᵀ is Wᵀ for a direct use and W itself for a transposed one.
   const Transpose tw = w_use_ == Use::kDirect ? Transpose::kYes : Transpose::kNo;
-  return matmul(g, W_->value, Transpose::kNo, tw).reshape(detail::dims_of(x_shape_));  // (N, D) → x's shape
+  return shaped(matmul(g, W_->value, Transpose::kNo, tw), x_shape_);  // (N, D) → x's shape
 }
 
 std::vector<ParamUse> Affine::params() const { return {{W_, &dW_, w_use_}, {b_, &db_, Use::kDirect}}; }
@@ -126,7 +153,7 @@ Tensor MatMul::forward(const Tensor& x) {
   Tensor y;
   matmul_into(y, x_, W_->value, Transpose::kNo, transpose_of(use_));  // (N, D)·(D, M) → (N, M)
   has_forward_ = true;
-  return std::move(y).reshape(detail::dims_of(y_shape_));
+  return shaped(std::move(y), y_shape_);
 }
 
 Tensor MatMul::backward(const Tensor& dout) {
@@ -136,7 +163,7 @@ Tensor MatMul::backward(const Tensor& dout) {
   matmul_into(dW_, x_, g, Transpose::kYes, Transpose::kNo);  // dW = xᵀ·dout (D, M)
   if (input_grad_ == InputGrad::kSkip) return Tensor();
   const Transpose tw = use_ == Use::kDirect ? Transpose::kYes : Transpose::kNo;
-  return matmul(g, W_->value, Transpose::kNo, tw).reshape(detail::dims_of(x_shape_));  // dx = dout·op(W)ᵀ
+  return shaped(matmul(g, W_->value, Transpose::kNo, tw), x_shape_);  // dx = dout·op(W)ᵀ
 }
 
 std::vector<ParamUse> MatMul::params() const { return {{W_, &dW_, use_}}; }

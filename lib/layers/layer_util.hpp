@@ -14,14 +14,14 @@
 
 namespace scratch::detail {
 
-// Calls body(i) for every i in [0, n). Chunks of kChunk elements run in parallel when there are
-// enough of them; every i writes only its own outputs, so results do not depend on the thread count.
+// Calls body(i) for every i in [0, n), in chunks that run in parallel when the work n ·
+// cost_per_element is large enough (core/parallel.hpp); every i writes only its own outputs, so
+// results do not depend on the thread count. For the hot loops prefer parallel_for_chunks with a
+// plain inner loop: the compiler vectorises that more reliably than a per-element callback.
 template <class Body>
-void for_each_element(std::size_t n, Body&& body) {
-  constexpr std::size_t kChunk = 4096;
-  parallel_for((n + kChunk - 1) / kChunk, kChunk * 4, [&](std::size_t c) {
-    const std::size_t end = std::min(n, (c + 1) * kChunk);
-    for (std::size_t i = c * kChunk; i < end; ++i) body(i);
+void for_each_element(std::size_t n, Body&& body, std::size_t cost_per_element = kCostSimple) {
+  parallel_for_chunks(n, cost_per_element, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) body(i);
   });
 }
 

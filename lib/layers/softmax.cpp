@@ -98,7 +98,8 @@ Tensor softmax(const Tensor& x) {
     fail<ShapeError>("softmax: x has shape ", shape_string(x.shape()),
                      ", i.e. rows with no classes: a probability distribution over nothing does not exist");
   Tensor y = Tensor::empty(x.shape());
-  parallel_for(rows, c * 8, [&](std::size_t n) { softmax_row(x.data() + n * c, y.data() + n * c, c); });
+  parallel_for(rows, c * kCostTranscendental,
+               [&](std::size_t n) { softmax_row(x.data() + n * c, y.data() + n * c, c); });
   return y;
 }
 
@@ -139,7 +140,7 @@ Tensor Softmax::backward(const Tensor& dout) {
   const std::size_t c = y_.shape().back();
   const std::size_t rows = c == 0 ? 0 : y_.size() / c;
   // ∂y_j/∂x_i = y_j (δ_ij − y_i), so dx_i = Σ_j dout_j y_j (δ_ij − y_i) = y_i (dout_i − Σ_j dout_j y_j).
-  parallel_for(rows, c * 4, [&](std::size_t n) {
+  parallel_for(rows, c * 2 * kCostSimple, [&](std::size_t n) {  // two passes over the row
     const Scalar* y = y_.data() + n * c;
     const Scalar* g = dout.data() + n * c;
     Scalar* out = dx.data() + n * c;
@@ -193,7 +194,7 @@ Scalar SoftmaxWithLoss::forward(const Tensor& x, const Tensor& t) {
   row_loss_.resize(b.n);
 
   // Per sample: y = softmax(x) and −log y_t = log Σ_j exp(x_j − m) − (x_t − m), never log(0).
-  parallel_for(b.n, b.c * 8, [&](std::size_t n) {
+  parallel_for(b.n, b.c * kCostTranscendental, [&](std::size_t n) {
     const Scalar* xn = x.data() + n * b.c;
     const RowStats s = softmax_row(xn, y_.data() + n * b.c, b.c);
     if (!one_hot) {

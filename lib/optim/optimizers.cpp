@@ -2,15 +2,30 @@
 //
 // In every loop: W = the parameter's value, g = its gradient, and the state tensors (v, h, m) are
 // those of *this* parameter, found by its identity in begin_step (optimizer.cpp).
+//
+// The loops over a large parameter's elements are split between threads (for_each_chunk below,
+// core/parallel.hpp says why); each element is updated on its own, so the result is the same on
+// any number of threads. The hyperparameters are copied into locals first: the compiler then
+// knows that writing W cannot change them, and vectorises the loop.
 #include "optim/optimizers.hpp"
 
 #include <cmath>
+
+#include "core/parallel.hpp"
 
 namespace scratch {
 namespace {
 
 // Keeps g / (√h + ε) finite while h is still 0 (the books' value).
 constexpr Scalar kEpsilon = Scalar(1e-7);
+
+// Calls body(k, begin, end) for chunks [begin, end) of parameter k's elements.
+template <class Body>
+void for_each_chunk(const std::vector<ParamPtr>& params, Body&& body) {
+  for (std::size_t k = 0; k < params.size(); ++k)
+    parallel_for_chunks(params[k]->value.size(), kCostOperandElement,
+                        [&](std::size_t begin, std::size_t end) { body(k, begin, end); });
+}
 
 }  // namespace
 
@@ -20,12 +35,12 @@ SGD::SGD(Scalar lr) : Optimizer("SGD", lr, {}) {}
 
 void SGD::update(const std::vector<ParamPtr>& params) {
   begin_step(params);
-  for (const ParamPtr& p : params) {
-    Scalar* W = p->value.data();
-    const Scalar* g = p->grad.data();
-    const std::size_t n = p->value.size();
-    for (std::size_t i = 0; i < n; ++i) W[i] -= lr_ * g[i];
-  }
+  const Scalar lr = lr_;
+  for_each_chunk(params, [&](std::size_t k, std::size_t begin, std::size_t end) {
+    Scalar* W = params[k]->value.data();
+    const Scalar* g = params[k]->grad.data();
+    for (std::size_t i = begin; i < end; ++i) W[i] -= lr * g[i];
+  });
 }
 
 // ---- Momentum: v ← α·v − lr·g, W ← W + v ----
@@ -36,16 +51,16 @@ Momentum::Momentum(Scalar lr, Scalar momentum) : Optimizer("Momentum", lr, {"v"}
 
 void Momentum::update(const std::vector<ParamPtr>& params) {
   const std::vector<ParamState*>& states = begin_step(params);
-  for (std::size_t k = 0; k < params.size(); ++k) {
+  const Scalar lr = lr_, a = momentum_;
+  for_each_chunk(params, [&](std::size_t k, std::size_t begin, std::size_t end) {
     Scalar* W = params[k]->value.data();
     const Scalar* g = params[k]->grad.data();
     Scalar* v = states[k]->slots[0].data();
-    const std::size_t n = params[k]->value.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      v[i] = momentum_ * v[i] - lr_ * g[i];
+    for (std::size_t i = begin; i < end; ++i) {
+      v[i] = a * v[i] - lr * g[i];
       W[i] += v[i];
     }
-  }
+  });
 }
 
 // ---- Nesterov: W ← W + α²·v − (1+α)·lr·g, then v ← α·v − lr·g (v is the previous velocity
@@ -57,17 +72,16 @@ Nesterov::Nesterov(Scalar lr, Scalar momentum) : Optimizer("Nesterov", lr, {"v"}
 
 void Nesterov::update(const std::vector<ParamPtr>& params) {
   const std::vector<ParamState*>& states = begin_step(params);
-  const Scalar a = momentum_;
-  for (std::size_t k = 0; k < params.size(); ++k) {
+  const Scalar lr = lr_, a = momentum_;
+  for_each_chunk(params, [&](std::size_t k, std::size_t begin, std::size_t end) {
     Scalar* W = params[k]->value.data();
     const Scalar* g = params[k]->grad.data();
     Scalar* v = states[k]->slots[0].data();
-    const std::size_t n = params[k]->value.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      W[i] += a * a * v[i] - (1 + a) * lr_ * g[i];
-      v[i] = a * v[i] - lr_ * g[i];
+    for (std::size_t i = begin; i < end; ++i) {
+      W[i] += a * a * v[i] - (1 + a) * lr * g[i];
+      v[i] = a * v[i] - lr * g[i];
     }
-  }
+  });
 }
 
 // ---- AdaGrad: h ← h + g⊙g, W ← W − lr·g / (√h + ε) ----
@@ -76,16 +90,16 @@ AdaGrad::AdaGrad(Scalar lr) : Optimizer("AdaGrad", lr, {"h"}) {}
 
 void AdaGrad::update(const std::vector<ParamPtr>& params) {
   const std::vector<ParamState*>& states = begin_step(params);
-  for (std::size_t k = 0; k < params.size(); ++k) {
+  const Scalar lr = lr_;
+  for_each_chunk(params, [&](std::size_t k, std::size_t begin, std::size_t end) {
     Scalar* W = params[k]->value.data();
     const Scalar* g = params[k]->grad.data();
     Scalar* h = states[k]->slots[0].data();
-    const std::size_t n = params[k]->value.size();
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = begin; i < end; ++i) {
       h[i] += g[i] * g[i];
-      W[i] -= lr_ * g[i] / (std::sqrt(h[i]) + kEpsilon);
+      W[i] -= lr * g[i] / (std::sqrt(h[i]) + kEpsilon);
     }
-  }
+  });
 }
 
 // ---- RMSprop: h ← ρ·h + (1−ρ)·g⊙g, W ← W − lr·g / (√h + ε) ----
@@ -96,17 +110,16 @@ RMSprop::RMSprop(Scalar lr, Scalar decay_rate) : Optimizer("RMSprop", lr, {"h"})
 
 void RMSprop::update(const std::vector<ParamPtr>& params) {
   const std::vector<ParamState*>& states = begin_step(params);
-  const Scalar rho = decay_rate_;
-  for (std::size_t k = 0; k < params.size(); ++k) {
+  const Scalar lr = lr_, rho = decay_rate_;
+  for_each_chunk(params, [&](std::size_t k, std::size_t begin, std::size_t end) {
     Scalar* W = params[k]->value.data();
     const Scalar* g = params[k]->grad.data();
     Scalar* h = states[k]->slots[0].data();
-    const std::size_t n = params[k]->value.size();
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = begin; i < end; ++i) {
       h[i] = rho * h[i] + (1 - rho) * g[i] * g[i];
-      W[i] -= lr_ * g[i] / (std::sqrt(h[i]) + kEpsilon);
+      W[i] -= lr * g[i] / (std::sqrt(h[i]) + kEpsilon);
     }
-  }
+  });
 }
 
 // ---- Adam: m ← m + (1−β₁)(g − m), v ← v + (1−β₂)(g⊙g − v), W ← W − lr_t·m / (√v + ε) ----
@@ -123,18 +136,18 @@ void Adam::update(const std::vector<ParamPtr>& params) {
   const double t = static_cast<double>(steps());
   const Scalar lr_t = static_cast<Scalar>(static_cast<double>(lr_) * std::sqrt(1.0 - std::pow(double(beta2_), t)) /
                                           (1.0 - std::pow(double(beta1_), t)));
-  for (std::size_t k = 0; k < params.size(); ++k) {
+  const Scalar b1 = beta1_, b2 = beta2_;
+  for_each_chunk(params, [&](std::size_t k, std::size_t begin, std::size_t end) {
     Scalar* W = params[k]->value.data();
     const Scalar* g = params[k]->grad.data();
     Scalar* m = states[k]->slots[0].data();
     Scalar* v = states[k]->slots[1].data();
-    const std::size_t n = params[k]->value.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      m[i] += (1 - beta1_) * (g[i] - m[i]);
-      v[i] += (1 - beta2_) * (g[i] * g[i] - v[i]);
+    for (std::size_t i = begin; i < end; ++i) {
+      m[i] += (1 - b1) * (g[i] - m[i]);
+      v[i] += (1 - b2) * (g[i] * g[i] - v[i]);
       W[i] -= lr_t * m[i] / (std::sqrt(v[i]) + kEpsilon);
     }
-  }
+  });
 }
 
 }  // namespace scratch

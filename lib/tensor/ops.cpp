@@ -22,8 +22,6 @@ Shape broadcast_shape(const Shape& a, const Shape& b, const char* op) {
 
 namespace {
 
-constexpr std::size_t kChunk = 4096;  // elements per parallel task in flat loops
-
 // Strides that walk `shape` as if it had `out`'s shape: 0 along every stretched axis.
 std::vector<std::size_t> broadcast_strides(const Shape& shape, const Shape& out) {
   std::vector<std::size_t> strides(out.size(), 0);
@@ -45,15 +43,16 @@ void binary_into(const Tensor& a, const Tensor& b, Tensor& out, F f) {
   Scalar* po = out.data();
   const std::size_t n = out.size();
   if (a.size() == n && b.size() == n) {  // same shape: one flat loop
-    parallel_for((n + kChunk - 1) / kChunk, kChunk, [&](std::size_t c) {
-      const std::size_t end = std::min(n, (c + 1) * kChunk);
-      for (std::size_t i = c * kChunk; i < end; ++i) po[i] = f(pa[i], pb[i]);
+    parallel_for_chunks(n, kCostSimple, [=](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[i]);
     });
     return;
   }
   if (a.size() == n && b.size() == 1) {  // tensor op scalar
     const Scalar s = pb[0];
-    for (std::size_t i = 0; i < n; ++i) po[i] = f(pa[i], s);
+    parallel_for_chunks(n, kCostSimple, [=](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) po[i] = f(pa[i], s);
+    });
     return;
   }
   const Shape& shape = out.shape();
@@ -63,7 +62,7 @@ void binary_into(const Tensor& a, const Tensor& b, Tensor& out, F f) {
   const std::size_t ia = shape.empty() ? 0 : sa.back(), ib = shape.empty() ? 0 : sb.back();
   const std::size_t rows = inner == 0 ? 0 : n / inner;
   // Walk the outer axes row by row; within a row, each operand either advances or stays put.
-  parallel_for(rows, inner, [&](std::size_t row) {
+  parallel_for(rows, inner * kCostSimple, [&](std::size_t row) {
     std::size_t off_a = 0, off_b = 0, rest = row;
     for (std::size_t k = shape.size() - 1; k-- > 0;) {
       const std::size_t i = rest % shape[k];
@@ -150,13 +149,15 @@ Tensor& Tensor::operator/=(Scalar s) {
   return *this;
 }
 
-Tensor exp(const Tensor& x) { return apply(x, [](Scalar v) { return std::exp(v); }); }
-Tensor log(const Tensor& x) { return apply(x, [](Scalar v) { return std::log(v); }); }
+// exp, log, tanh and pow call libm per element: kCostTranscendental (core/parallel.hpp).
+constexpr std::size_t kLibm = kCostTranscendental;
+Tensor exp(const Tensor& x) { return apply(x, [](Scalar v) { return std::exp(v); }, kLibm); }
+Tensor log(const Tensor& x) { return apply(x, [](Scalar v) { return std::log(v); }, kLibm); }
 Tensor sqrt(const Tensor& x) { return apply(x, [](Scalar v) { return std::sqrt(v); }); }
 Tensor abs(const Tensor& x) { return apply(x, [](Scalar v) { return std::abs(v); }); }
 Tensor square(const Tensor& x) { return apply(x, [](Scalar v) { return v * v; }); }
-Tensor tanh(const Tensor& x) { return apply(x, [](Scalar v) { return std::tanh(v); }); }
-Tensor pow(const Tensor& x, Scalar p) { return apply(x, [p](Scalar v) { return std::pow(v, p); }); }
+Tensor tanh(const Tensor& x) { return apply(x, [](Scalar v) { return std::tanh(v); }, kLibm); }
+Tensor pow(const Tensor& x, Scalar p) { return apply(x, [p](Scalar v) { return std::pow(v, p); }, kLibm); }
 Tensor maximum(const Tensor& x, Scalar s) { return apply(x, [s](Scalar v) { return Max{}(v, s); }); }
 Tensor minimum(const Tensor& x, Scalar s) { return apply(x, [s](Scalar v) { return Min{}(v, s); }); }
 Tensor maximum(const Tensor& a, const Tensor& b) { return binary(a, b, "maximum", Max{}); }

@@ -48,15 +48,15 @@ Tensor greater(const Tensor& x, Scalar s);
 bool all_finite(const Tensor& x);
 
 // y[i] = f(x[i]) for a function of one Scalar; f must not touch shared state (it may run in parallel).
+// cost_per_element: kCostSimple for arithmetic, kCostTranscendental when f calls exp, log, … (it
+// decides from what size the loop is split between threads; see core/parallel.hpp).
 template <class F>
-Tensor apply(const Tensor& x, F f) {
+Tensor apply(const Tensor& x, F f, std::size_t cost_per_element = kCostSimple) {
   Tensor y = Tensor::empty(x.shape());
   const Scalar* in = x.data();
   Scalar* out = y.data();
-  constexpr std::size_t kChunk = 4096;
-  parallel_for((x.size() + kChunk - 1) / kChunk, kChunk * 4, [&](std::size_t c) {
-    const std::size_t end = std::min(x.size(), (c + 1) * kChunk);
-    for (std::size_t i = c * kChunk; i < end; ++i) out[i] = f(in[i]);
+  parallel_for_chunks(x.size(), cost_per_element, [in, out, &f](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) out[i] = f(in[i]);
   });
   return y;
 }

@@ -1,8 +1,9 @@
 // dedup.cpp — see dedup.hpp.
 #include "train/dedup.hpp"
 
-#include <cstring>
-#include <unordered_map>
+#include <algorithm>
+
+#include "core/parallel.hpp"
 
 namespace scratch {
 namespace {
@@ -22,30 +23,51 @@ void check_fits(const ParamUse& use) {
   }
 }
 
-// total (rows, cols) += gᵀ, where g is (cols, rows).
-void add_transposed(Tensor& total, const Tensor& g) {
-  const std::size_t rows = total.shape()[0], cols = total.shape()[1];
+enum class Update { kOverwrite, kAdd };
+
+// total = g, or total += g, for tensors of one shape. Split between threads like the optimizers'
+// loops (core/parallel.hpp, kCostOperandElement): each core handles the part of a large gradient
+// that the matrix product which wrote it left in its cache.
+void merge(Tensor& total, const Tensor& g, Update update) {
+  total.resize(g.shape());
+  Scalar* out = total.data();
+  const Scalar* in = g.data();
+  parallel_for_chunks(g.size(), kCostOperandElement, [=](std::size_t begin, std::size_t end) {
+    if (update == Update::kOverwrite)
+      std::copy(in + begin, in + end, out + begin);
+    else
+      for (std::size_t i = begin; i < end; ++i) out[i] += in[i];
+  });
+}
+
+// total (rows, cols) = gᵀ or += gᵀ, where g is (cols, rows).
+void merge_transposed(Tensor& total, const Tensor& g, Update update) {
+  const std::size_t rows = g.shape()[1], cols = g.shape()[0];
+  total.resize({rows, cols});
   for (std::size_t i = 0; i < rows; ++i)
-    for (std::size_t j = 0; j < cols; ++j) total(i, j) += g(j, i);
+    for (std::size_t j = 0; j < cols; ++j) total(i, j) = (update == Update::kAdd ? total(i, j) : 0) + g(j, i);
 }
 
 }  // namespace
 
 std::vector<ParamPtr> remove_duplicates(const std::vector<ParamUse>& uses) {
   std::vector<ParamPtr> distinct;
-  std::unordered_map<std::uint64_t, bool> seen;
+  distinct.reserve(uses.size());
   for (const ParamUse& use : uses) {
     if (!use.param) fail<ValueError>("remove_duplicates: a parameter use holds no parameter");
     check_fits(use);
     Param& p = *use.param;
-    const bool first = seen.emplace(p.id(), true).second;
-    if (first) {
-      distinct.push_back(use.param);
-      p.grad.resize(p.value.shape());
-      p.grad.fill(0);
-    }
-    if (use.use == Use::kDirect) p.grad += *use.grad;
-    else add_transposed(p.grad, *use.grad);
+    // Identity, not value: the same Param object. A network has a handful of parameters, so a
+    // linear search beats a hash map (and allocates nothing).
+    const bool first = std::none_of(distinct.begin(), distinct.end(), [&](const ParamPtr& q) { return q.get() == &p; });
+    if (first) distinct.push_back(use.param);
+    // The first use is copied into grad (which keeps its memory from the last step), the others
+    // are added to it.
+    const Update update = first ? Update::kOverwrite : Update::kAdd;
+    if (use.use == Use::kDirect)
+      merge(p.grad, *use.grad, update);
+    else
+      merge_transposed(p.grad, *use.grad, update);
   }
   return distinct;
 }

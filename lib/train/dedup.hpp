@@ -19,6 +19,13 @@ namespace scratch {
 
 // Writes each parameter's total gradient into Param::grad and returns the distinct parameters in
 // order of first use. Throws ShapeError when a use's gradient does not fit its parameter.
+//
+// Cost: one pass over each use's gradient — a copy for the first use, an addition for the others —
+// into Param::grad, which keeps its memory from step to step. A parameter with a single use is
+// still copied, not moved or aliased: the layer's own gradient stays valid afterwards (a test or a
+// chapter may print it), ParamUse hands it out read-only, and clipping or an optimizer writing
+// Param::grad must never reach back into a layer. For the MNIST TwoLayerNet the copy is some 40 000
+// numbers per step, a few µs (bench/README.md has the per-phase figures).
 std::vector<ParamPtr> remove_duplicates(const std::vector<ParamUse>& uses);
 
 }  // namespace scratch
