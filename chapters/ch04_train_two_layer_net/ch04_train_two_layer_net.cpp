@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     MiniBatches batches(train, batch_size);
     std::cout << "network: " << net.summary() << "\n"
               << "training on " << train.size() << " images, batch " << batch_size << ", lr " << lr << ", "
-              << batches.batches_per_epoch() << " iterations per epoch, " << max_threads() << " threads\n\n";
+              << batches.batches_per_epoch() << " iterations per epoch, " << threads_text() << "\n\n";
 
     std::vector<double> iterations, losses;
     for (int epoch = 1; epoch <= epochs; ++epoch) {

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
     std::cout << "network: " << initial.architecture() << "\n"
               << "each optimizer: " << n << " iterations of batch " << batch_size << " from " << train.size()
               << " training images, the same initial weights and the same batches; test on " << test.size()
-              << " images; " << max_threads() << " threads\n\n";
+              << " images; " << threads_text() << "\n\n";
 
     std::vector<Run> runs;
     runs.push_back({"SGD", kLrSgd, std::make_unique<SGD>(Scalar(kLrSgd)), {}});

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
     const TensorDataset probe = first_samples(train, batch_size);  // a fixed batch to measure ‖g‖ on
     std::cout << "tied autoencoder 784 → " << hidden << " → 784 (decoder uses Wᵀ), SigmoidWithLoss, Adam(lr " << lr
               << "), batch " << batch_size << ", " << train.size() << " training images, " << epochs
-              << " epochs, max_grad " << max_grad << ", " << max_threads() << " threads\n";
+              << " epochs, max_grad " << max_grad << ", " << threads_text() << "\n";
     const double floor = pixel_entropy(test_images);
     std::printf("test loss floor (the entropy of the grey pixels, reached only by a perfect copy): %.1f per image\n",
                 floor);

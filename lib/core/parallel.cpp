@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <chrono>
 #include <fstream>
+#include <string>
+#include <thread>
 
 #include "core/errors.hpp"
 
@@ -13,19 +16,37 @@ namespace {
 
 std::atomic<std::size_t> regions_opened{0};
 
-// Cores other programs keep busy: the 1-minute load average (programs running or waiting to run,
-// averaged), rounded, but no more than are runnable right now besides this process — so that the
-// load of a build that has just finished does not count. Linux shows both in /proc/loadavg,
-// e.g. "2.23 2.90 2.90 3/91 18460" (the fourth field: runnable / all); elsewhere, getloadavg alone.
-int busy_cores() {
-  std::ifstream in("/proc/loadavg");
-  double minutes_1 = 0, minutes_5 = 0, minutes_15 = 0;
-  int runnable = 0;
-  char slash = 0;
-  if (in >> minutes_1 >> minutes_5 >> minutes_15 >> runnable >> slash && slash == '/')
-    return std::min(static_cast<int>(minutes_1 + 0.5), std::max(0, runnable - 1));
-  double sample[1] = {0};
-  return getloadavg(sample, 1) == 1 ? static_cast<int>(sample[0] + 0.5) : 0;
+// Cores other programs keep busy right now, measured rather than guessed: Linux's /proc/stat counts,
+// since boot, the time all cores together spent busy and idle ("cpu  user nice system idle iowait
+// irq softirq steal ..."); two readings 50 ms apart give the busy share of that interval, times the
+// core count. (The load average was tried first and misled: on a virtual machine it sits near 1
+// while the cores are idle, and after a build it stays high for minutes.) -1 if /proc/stat is
+// unreadable (not Linux).
+struct CpuTimes {
+  unsigned long long busy = 0, total = 0;
+};
+
+bool read_cpu_times(CpuTimes& times) {
+  std::ifstream in("/proc/stat");
+  std::string label;
+  if (!(in >> label) || label != "cpu") return false;
+  unsigned long long field = 0;
+  times = CpuTimes{};
+  for (int column = 0; column < 8 && in >> field; ++column) {  // user … steal; guest is inside user
+    times.total += field;
+    if (column != 3 && column != 4) times.busy += field;  // 3 idle, 4 iowait
+  }
+  return times.total > 0;
+}
+
+int busy_cores(int cores) {
+  CpuTimes before, after;
+  if (!read_cpu_times(before)) return -1;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (!read_cpu_times(after) || after.total <= before.total) return -1;
+  const double busy_share =
+      static_cast<double>(after.busy - before.busy) / static_cast<double>(after.total - before.total);
+  return static_cast<int>(busy_share * cores + 0.5);
 }
 
 }  // namespace
@@ -45,10 +66,16 @@ void set_threads(int threads) {
 #endif
 }
 
+std::string threads_text() {
+  const int n = max_threads();
+  return std::to_string(n) + (n == 1 ? " thread" : " threads");
+}
+
 int default_threads() {
   const int cores = max_threads();  // OMP_NUM_THREADS if set, else the cores this process may use
   if (std::getenv("OMP_NUM_THREADS") != nullptr) return cores;
-  return std::max(1, cores - busy_cores());
+  const int busy = busy_cores(cores);
+  return busy < 0 ? cores : std::clamp(cores - busy, 1, cores);
 }
 
 std::size_t parallel_regions() { return regions_opened.load(std::memory_order_relaxed); }

@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -54,10 +55,12 @@ inline constexpr std::size_t kParallelChunkWork = 4096;
 // Threads OpenMP regions will use (1 when built without OpenMP). `--threads N` sets it.
 int max_threads();
 void set_threads(int threads);
+// "1 thread" or "N threads", for the programs' opening lines.
+std::string threads_text();
 
 // The thread count programs start with unless told (scratch::Cli's default for --threads):
-// OMP_NUM_THREADS when it is set; otherwise every core that other programs do not keep busy (by the load
-// average, and by what is runnable right now), and at least 1. Why not always every core: libgomp's threads wait for each
+// OMP_NUM_THREADS when it is set; otherwise every core that other programs keep less than half busy,
+// measured over 50 ms from /proc/stat, and at least 1. Why not always every core: libgomp's threads wait for each
 // other spinning, and when other programs keep the cores busy, a spinning thread whose partner has
 // been descheduled waits for the scheduler at every region — chapter 4 then ran 5–8× slower on 2
 // threads than on 1 (bench/README.md, "Threads on a busy machine"). Results do not depend on the

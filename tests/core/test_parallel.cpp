@@ -3,8 +3,11 @@
 // The thresholds (core/parallel.hpp) were measured with bench/bench_parallel: an OpenMP region
 // costs microseconds, more than a small loop. parallel_regions() counts the regions parallel_for
 // opens, so each kind of loop is checked just below and at its threshold, on 2 threads.
+#include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <string>
+#include <thread>
 
 #include "test_util.hpp"
 
@@ -104,9 +107,22 @@ BOOST_AUTO_TEST_CASE(default_threads_follows_omp_num_threads_or_the_idle_cores) 
   setenv("OMP_NUM_THREADS", "2", 1);
   BOOST_TEST(default_threads() == max_threads());  // an explicit choice is respected
   unsetenv("OMP_NUM_THREADS");
-  const int chosen = default_threads();  // depends on the load average: between 1 and all cores
+  const int chosen = default_threads();  // depends on what else runs: between 1 and all cores
   BOOST_TEST(chosen >= 1);
   BOOST_TEST(chosen <= max_threads());
+
+  // A core kept busy (here by a thread of our own that spins) is left out.
+  if (max_threads() >= 2 && std::ifstream("/proc/stat")) {
+    std::atomic<bool> stop{false};
+    std::thread spinner([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+      }
+    });
+    const int while_busy = default_threads();
+    stop = true;
+    spinner.join();
+    BOOST_TEST(while_busy <= max_threads() - 1);
+  }
   if (before) setenv("OMP_NUM_THREADS", saved.c_str(), 1);
 }
 
