@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "scratch.hpp"
 
 #ifdef SCRATCH_HAVE_OPENBLAS
@@ -28,6 +29,8 @@
 #endif
 
 using namespace scratch;
+using scratch::bench::cpu_model;
+using scratch::bench::load_average;
 
 namespace {
 
@@ -118,20 +121,6 @@ double max_relative_difference(const std::vector<T>& x, const std::vector<T>& y)
   for (std::size_t i = 0; i < x.size(); ++i)
     worst = std::max(worst, std::abs(double(x[i]) - double(y[i])) / (1 + std::abs(double(y[i]))));
   return worst;
-}
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
-}
-
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string one, five, fifteen;
-  in >> one >> five >> fifteen;
-  return one + ", " + five + ", " + fifteen;
 }
 
 // A table cell: the number, or "-" where it was not measured.

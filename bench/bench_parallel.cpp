@@ -23,18 +23,13 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "scratch.hpp"
 
 using namespace scratch;
+using scratch::bench::load_average;
 
 namespace {
-
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string one, five, fifteen;
-  in >> one >> five >> fifteen;
-  return one + ", " + five + ", " + fifteen;
-}
 
 enum class Split { kSerial, kThreads };
 

@@ -24,29 +24,18 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "scratch.hpp"
 
 using namespace scratch;
+using scratch::bench::cpu_model;
+using scratch::bench::load_average;
 
 namespace {
 
 constexpr Scalar kLearningRate = Scalar(0.1);
 constexpr Scalar kWeightInitStd = Scalar(0.01);
 constexpr std::uint64_t kSeed = 42;
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
-}
-
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string one, five, fifteen;
-  in >> one >> five >> fifteen;
-  return one + ", " + five + ", " + fifteen;
-}
 
 // The most memory this process has held in RAM so far (max RSS), in MB.
 double peak_rss_mb() {

@@ -6,12 +6,10 @@
 
 namespace scratch::test {
 
-void expect_allclose(const Tensor& actual, const Tensor& expected, Scalar rtol, Scalar atol,
-                     const std::string& what) {
+void expect_allclose(const Tensor& actual, const Tensor& expected, Scalar rtol, Scalar atol, const std::string& what) {
   const std::string label = what.empty() ? "" : what + ": ";
   if (actual.shape() != expected.shape()) {
-    BOOST_ERROR(label << "shape " << shape_string(actual.shape()) << " != expected "
-                      << shape_string(expected.shape()));
+    BOOST_ERROR(label << "shape " << shape_string(actual.shape()) << " != expected " << shape_string(expected.shape()));
     return;
   }
   std::size_t bad = 0, worst = 0;

@@ -9,6 +9,7 @@ using namespace scratch;
 using scratch::test::check_layer_gradients;
 using scratch::test::expect_allclose;
 using scratch::test::seeded_randn;
+using scratch::test::message_of;
 
 namespace {
 
@@ -18,15 +19,6 @@ Tensor away_from_zero(const Shape& shape, std::uint64_t seed) {
   Tensor x = seeded_randn(shape, seed);
   for (Scalar& v : x) v = v < 0 ? v - Scalar(0.1) : v + Scalar(0.1);
   return x;
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no exception)";
 }
 
 }  // namespace

@@ -10,17 +10,9 @@ using scratch::test::expect_allclose;
 using scratch::test::kCloseAtol;
 using scratch::test::kCloseRtol;
 using scratch::test::seeded_randn;
+using scratch::test::message_of;
 
 namespace {
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
 
 ParamPtr random_param(const std::string& name, const Shape& shape, std::uint64_t seed) {
   return make_param(name, seeded_randn(shape, seed));

@@ -8,23 +8,10 @@
 
 using namespace scratch;
 using scratch::test::check_loss_gradients;
+using scratch::test::contains;
 using scratch::test::expect_allclose;
+using scratch::test::message_of;
 using scratch::test::seeded_randn;
-
-namespace {
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(layers_losses)
 

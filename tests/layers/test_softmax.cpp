@@ -11,17 +11,9 @@ using scratch::test::check_layer_gradients;
 using scratch::test::check_loss_gradients;
 using scratch::test::expect_allclose;
 using scratch::test::seeded_randn;
+using scratch::test::message_of;
 
 namespace {
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
 
 // In double the log-softmax loss and (y − t)/N agree with central differences to about 1e-10;
 // the float build gets the usual gradient tolerance.

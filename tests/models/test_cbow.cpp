@@ -6,22 +6,13 @@
 #include "test_util.hpp"
 
 using namespace scratch;
+using scratch::test::contains;
 using scratch::test::expect_allclose;
 using scratch::test::kGradTolerance;
+using scratch::test::message_of;
 using scratch::test::seeded_randn;
 
 namespace {
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // V = 6 words, H = 3, five (contexts, target) pairs; the weights are large enough that the
 // gradients are not tiny. Word 2 appears in both context columns, so both uses of W_in matter.

@@ -8,6 +8,7 @@
 
 using namespace scratch;
 using namespace scratch::test;
+using scratch::test::contains;
 
 namespace {
 
@@ -16,8 +17,6 @@ boost::test_tools::assertion_result gnuplot_present(boost::unit_test::test_unit_
   found.message() << "gnuplot is not installed (sudo apt-get install gnuplot-nox)";
   return found;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 double bowl(double x, double y) { return x * x / 20 + y * y; }
 

@@ -9,6 +9,7 @@
 
 using namespace scratch;
 using namespace scratch::test;
+using scratch::test::contains;
 
 namespace {
 
@@ -20,8 +21,6 @@ boost::test_tools::assertion_result gnuplot_present(boost::unit_test::test_unit_
   found.message() << "gnuplot is not installed (sudo apt-get install gnuplot-nox)";
   return found;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 void expect_same(const std::vector<double>& actual, const std::vector<double>& expected) {
   BOOST_TEST_REQUIRE(actual.size() == expected.size());

@@ -5,22 +5,9 @@
 #include "test_util.hpp"
 
 using namespace scratch;
+using scratch::test::contains;
 using scratch::test::expect_allclose;
-
-namespace {
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
+using scratch::test::message_of;
 
 BOOST_AUTO_TEST_SUITE(text_corpus)
 

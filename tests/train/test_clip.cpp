@@ -5,6 +5,7 @@
 
 using namespace scratch;
 using scratch::test::expect_allclose;
+using scratch::test::message_of;
 
 namespace {
 
@@ -14,15 +15,6 @@ std::vector<ParamPtr> three_four() {
   a->grad = Tensor::from_vector({2}, {3, 0});
   b->grad = Tensor::from_vector({1, 1}, {4});
   return {a, b};
-}
-
-std::string numerical_error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const NumericalError& e) {
-    return e.what();
-  }
-  return "no NumericalError";
 }
 
 }  // namespace
@@ -65,13 +57,13 @@ BOOST_AUTO_TEST_CASE(nan_or_infinity_is_an_error_naming_the_parameter) {
   // gradients through to the optimizer, which then turned every weight into NaN.
   auto params = three_four();
   params[0]->grad[1] = std::numeric_limits<Scalar>::quiet_NaN();
-  const std::string nan_msg = numerical_error_of([&] { clip_grads(params, 1); });
+  const std::string nan_msg = message_of<NumericalError>([&] { clip_grads(params, 1); });
   BOOST_TEST(nan_msg.find("gradient of 'A' (shape (2,)) holds nan at flat index 1") != std::string::npos, nan_msg);
   BOOST_TEST(params[1]->grad[0] == 4);  // nothing was scaled
 
   params = three_four();
   params[1]->grad[0] = -std::numeric_limits<Scalar>::infinity();
-  const std::string inf_msg = numerical_error_of([&] { grad_norm(params); });
+  const std::string inf_msg = message_of<NumericalError>([&] { grad_norm(params); });
   BOOST_TEST(inf_msg.find("gradient of 'B' (shape (1, 1)) holds -inf") != std::string::npos, inf_msg);
 }
 
@@ -79,7 +71,7 @@ BOOST_AUTO_TEST_CASE(an_overflowing_norm_of_finite_gradients_is_reported_as_such
   // Three elements of max/1.5: each is finite, but ‖g‖ = max·√3/1.5 ≈ 1.15·max is not.
   ParamPtr a = make_param("A", Tensor::zeros({3}));
   a->grad = Tensor::full({3}, std::numeric_limits<Scalar>::max() / Scalar(1.5));
-  const std::string msg = numerical_error_of([&] { clip_grads({a}, 1); });
+  const std::string msg = message_of<NumericalError>([&] { clip_grads({a}, 1); });
   BOOST_TEST(msg.find("overflowed although every element is finite") != std::string::npos, msg);
   BOOST_TEST(msg.find("'A'") != std::string::npos, msg);
 }

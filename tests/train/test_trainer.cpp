@@ -13,6 +13,7 @@
 
 using namespace scratch;
 using scratch::test::LinearRegression;
+using scratch::test::message_of;
 using scratch::test::seeded_randn;
 using scratch::test::TiedAutoencoder;
 
@@ -86,15 +87,6 @@ class PoisonedRegression : public LinearRegression {
   Poison poison_;
   int bad_call_, calls_ = 0;
 };
-
-std::string numerical_error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const NumericalError& e) {
-    return e.what();
-  }
-  return "no NumericalError";
-}
 
 }  // namespace
 
@@ -238,7 +230,7 @@ BOOST_AUTO_TEST_CASE(a_nan_loss_stops_before_the_update_and_keeps_the_last_good_
   Rng rng(1);
   Trainer trainer(model, momentum, rng);
   trainer.set_log(nullptr);
-  const std::string msg = numerical_error_of([&] { trainer.fit(data.x, data.t, 5, 4, 0, 1); });
+  const std::string msg = message_of<NumericalError>([&] { trainer.fit(data.x, data.t, 5, 4, 0, 1); });
   BOOST_TEST(msg.find("Trainer: epoch 2, iter 1 / 3 (iteration 4): the loss is nan") != std::string::npos, msg);
   BOOST_TEST(msg.find("parameters are those after iteration 3") != std::string::npos, msg);
   BOOST_TEST(array_equal(model.W_->value, model.W_before));
@@ -255,7 +247,7 @@ BOOST_AUTO_TEST_CASE(a_non_finite_gradient_is_named_with_or_without_clipping) {
     Rng rng(1);
     Trainer trainer(model, sgd, rng);
     trainer.set_log(nullptr);
-    const std::string msg = numerical_error_of([&] { trainer.fit(data.x, data.t, 2, 4, max_grad, 1); });
+    const std::string msg = message_of<NumericalError>([&] { trainer.fit(data.x, data.t, 2, 4, max_grad, 1); });
     BOOST_TEST(msg.find("Trainer: epoch 1, iter 2 / 3 (iteration 2): ") != std::string::npos, msg);
     BOOST_TEST(msg.find("gradient of 'b' (shape (2,)) holds inf at flat index 1") != std::string::npos, msg);
     BOOST_TEST(array_equal(model.W_->value, model.W_before));
@@ -300,8 +292,10 @@ BOOST_AUTO_TEST_CASE(a_dataset_and_tensors_train_identically_and_history_continu
     Trainer trainer(model, sgd, rng);
     trainer.set_log(nullptr);
     const TensorDataset set(data.x, data.t);
-    if (use_dataset) trainer.fit(set, 2, 8, 0, 3);
-    else trainer.fit(data.x, data.t, 2, 8, 0, 3);
+    if (use_dataset)
+      trainer.fit(set, 2, 8, 0, 3);
+    else
+      trainer.fit(data.x, data.t, 2, 8, 0, 3);
     trainer.fit(data.x, data.t, 1, 8, 0, 3);  // a second fit continues the counts
     BOOST_TEST(trainer.current_epoch() == 3);
     BOOST_TEST(trainer.history().back().iteration == 3u * 7u);
