@@ -34,12 +34,26 @@ void* counted_new(std::size_t bytes) {
 
 }  // namespace
 
+// Every form of new that a delete below frees is replaced too, the nothrow ones included (which
+// std::stable_sort uses): otherwise AddressSanitizer's nothrow new would be paired with our
+// free(), an alloc-dealloc mismatch it reports. (The aligned forms stay the library's, new and
+// delete alike.)
 void* operator new(std::size_t bytes) { return counted_new(bytes); }
 void* operator new[](std::size_t bytes) { return counted_new(bytes); }
+void* operator new(std::size_t bytes, const std::nothrow_t&) noexcept {
+  try {
+    return counted_new(bytes);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t bytes, const std::nothrow_t& tag) noexcept { return operator new(bytes, tag); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 using namespace scratch;
 
