@@ -30,6 +30,7 @@
 
 using namespace scratch;
 using scratch::bench::cpu_model;
+using scratch::bench::best_seconds_per_call;
 using scratch::bench::load_average;
 
 namespace {
@@ -93,25 +94,11 @@ void openblas_gemm(const Shape3& s, const T* a, const T* b, T* c) {
 }
 #endif
 
-// Best GFLOPS over `reps` timings; each timing repeats the call until it has run for min_seconds,
-// so microsecond-sized products are timed over many calls.
+// Best GFLOPS over `reps` timings (bench_util.hpp's best_seconds_per_call).
 template <class Run>
 double best_gflops(const Shape3& s, int reps, double min_seconds, Run&& run) {
-  run();  // warm up: caches, pack buffers, the OpenMP thread pool
   const double flops = 2.0 * double(s.m) * double(s.n) * double(s.k);
-  double best = 0;
-  for (int r = 0; r < reps; ++r) {
-    long calls = 0;
-    Timer timer;
-    double seconds = 0;
-    do {
-      run();
-      ++calls;
-      seconds = timer.seconds();
-    } while (seconds < min_seconds);
-    best = std::max(best, flops * double(calls) / seconds / 1e9);
-  }
-  return best;
+  return flops / best_seconds_per_call(reps, min_seconds, run) / 1e9;
 }
 
 // Largest |x − y| / (1 + |y|): how far our result is from the reference.

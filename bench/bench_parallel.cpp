@@ -27,6 +27,7 @@
 #include "scratch.hpp"
 
 using namespace scratch;
+using scratch::bench::best_seconds_per_call;
 using scratch::bench::load_average;
 
 namespace {
@@ -50,23 +51,10 @@ void run(Split split, std::size_t n, Body&& body) {
   body(std::size_t{0}, n);
 }
 
-// Microseconds per call, best of `reps` runs of at least min_seconds each.
+// Microseconds per call, best of `reps` timings (bench_util.hpp's best_seconds_per_call).
 template <class Call>
 double best_microseconds(int reps, double min_seconds, Call&& call) {
-  call();
-  double best = 1e300;
-  for (int r = 0; r < reps; ++r) {
-    long calls = 0;
-    Timer timer;
-    double seconds = 0;
-    do {
-      call();
-      ++calls;
-      seconds = timer.seconds();
-    } while (seconds < min_seconds);
-    best = std::min(best, seconds / double(calls) * 1e6);
-  }
-  return best;
+  return best_seconds_per_call(reps, min_seconds, call) * 1e6;
 }
 
 struct Buffers {

@@ -1,8 +1,11 @@
 // bench_util.hpp — what every benchmark prints in its header: the CPU and how busy the machine was.
 #pragma once
 
+#include <algorithm>
 #include <fstream>
 #include <string>
+
+#include "core/timer.hpp"
 
 namespace scratch::bench {
 
@@ -21,6 +24,27 @@ inline std::string load_average() {
   std::string one, five, fifteen;
   in >> one >> five >> fifteen;
   return one + ", " + five + ", " + fifteen;
+}
+
+// Seconds per call of `call`, the best of `reps` timings. Each timing repeats the call until it has
+// run for min_seconds, so that microsecond-sized work is timed over many calls; one call before
+// them warms caches, buffers and the OpenMP thread pool.
+template <class Call>
+double best_seconds_per_call(int reps, double min_seconds, Call&& call) {
+  call();
+  double best = 1e300;
+  for (int r = 0; r < reps; ++r) {
+    long calls = 0;
+    Timer timer;
+    double seconds = 0;
+    do {
+      call();
+      ++calls;
+      seconds = timer.seconds();
+    } while (seconds < min_seconds);
+    best = std::min(best, seconds / double(calls));
+  }
+  return best;
 }
 
 }  // namespace scratch::bench
