@@ -2,8 +2,9 @@
 # fuzz/run_fuzz.sh [SECONDS] — build the libFuzzer targets with clang (ASan + UBSan, in build-fuzz/)
 # and run fuzz_idx for SECONDS (default 60) on one worker. `make fuzz FUZZ_SECONDS=N` calls it.
 #
-# The run starts from the committed seeds in fuzz/corpus/ (never modified) plus what earlier runs
-# found, kept in build-fuzz/corpus/fuzz_idx/. Limits that turn runaway memory into a finding:
+# The run starts from the seeds fuzz/make_seeds.sh writes into build-fuzz/seeds/ (rewritten each
+# run, never added to) plus what earlier runs found, kept in build-fuzz/corpus/fuzz_idx/.
+# Limits that turn runaway memory into a finding:
 #   -malloc_limit_mb=64   no single allocation beyond 64 MB (an input is at most 4 KB; gzip can
 #                         inflate that ~1000×, so a legitimate buffer stays below ~8 MB)
 #   -rss_limit_mb=1024    the whole process, ASan's shadow memory included
@@ -35,14 +36,17 @@ cmake --build "$build" --target fuzz_idx -j "$jobs"
 corpus="$build/corpus/fuzz_idx"
 artifacts="$build/artifacts"
 log="$build/fuzz_idx.log"
+seeds_dir="$build/seeds"
 mkdir -p "$corpus" "$artifacts"
-seeds=$(find fuzz/corpus -type f | wc -l)
+rm -rf "$seeds_dir"
+fuzz/make_seeds.sh "$seeds_dir"
+seeds=$(find "$seeds_dir" -type f | wc -l)
 before=$(find "$corpus" -type f | wc -l)
 
-echo "run_fuzz: fuzz_idx for ${seconds} s on 1 worker: ${seeds} seeds from fuzz/corpus, ${before} inputs kept from earlier runs"
+echo "run_fuzz: fuzz_idx for ${seconds} s on 1 worker: ${seeds} seeds from fuzz/make_seeds.sh, ${before} inputs kept from earlier runs"
 status=0
 "$build/bin/fuzz_idx" -max_total_time="$seconds" -malloc_limit_mb=64 -rss_limit_mb=1024 -timeout=10 -max_len=4096 \
-  -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" fuzz/corpus >"$log" 2>&1 || status=$?
+  -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "$seeds_dir" >"$log" 2>&1 || status=$?
 
 after=$(find "$corpus" -type f | wc -l)
 stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
