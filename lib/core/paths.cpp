@@ -27,7 +27,9 @@ fs::path plots_dir() {
   if (const char* env = std::getenv("SCRATCH_PLOTS_DIR"); env != nullptr && *env != '\0') dir = fs::path(env);
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) fail<IoError>("plots_dir: cannot create ", dir, ": ", ec.message(), " (set SCRATCH_PLOTS_DIR to a writable folder)");
+  if (ec)
+    fail<IoError>("plots_dir: cannot create ", dir, ": ", ec.message(),
+                  " (set SCRATCH_PLOTS_DIR to a writable folder)");
   return dir;
 }
 
@@ -44,19 +46,16 @@ void sync_file(const fs::path& path) {
 
 }  // namespace
 
-void write_file_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write) {
+bool replace_file_atomically(const fs::path& path, const std::function<bool(const fs::path& tmp)>& produce) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) fail<IoError>("write_file_atomically: cannot create folder ", dir, ": ", ec.message());
   const fs::path tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
   try {
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) fail<IoError>("write_file_atomically: cannot open ", tmp, " for writing (is ", dir, " writable?)");
-      write(out);
-      out.flush();
-      if (!out) fail<IoError>("write_file_atomically: writing ", tmp, " failed (disk full?)");
+    if (!produce(tmp)) {
+      fs::remove(tmp, ec);
+      return false;
     }
     sync_file(tmp);
     fs::rename(tmp, path, ec);
@@ -65,6 +64,19 @@ void write_file_atomically(const fs::path& path, const std::function<void(std::o
     fs::remove(tmp, ec);
     throw;
   }
+  return true;
+}
+
+void write_file_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write) {
+  replace_file_atomically(path, [&](const fs::path& tmp) {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out)
+      fail<IoError>("write_file_atomically: cannot open ", tmp, " for writing (is ", tmp.parent_path(), " writable?)");
+    write(out);
+    out.flush();
+    if (!out) fail<IoError>("write_file_atomically: writing ", tmp, " failed (disk full?)");
+    return true;  // closed here, before the sync
+  });
 }
 
 }  // namespace scratch

@@ -24,4 +24,10 @@ fs::path plots_dir();
 // previous file (if any) intact and no temporary behind. Throws IoError naming the path.
 void write_file_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write);
 
+// The same mechanism for a file that someone else writes (gnuplot writing a PNG): `produce(tmp)`
+// makes the temporary file `tmp` beside `path` and says whether it succeeded. Only then is `tmp`
+// synced and renamed over `path`; otherwise it is removed, `path` is left as it was, and this
+// returns false. Throws IoError (no temporary left behind) when the sync or the rename fails.
+bool replace_file_atomically(const fs::path& path, const std::function<bool(const fs::path& tmp)>& produce);
+
 }  // namespace scratch

@@ -1,9 +1,6 @@
 // figure.cpp — see figure.hpp.
 #include "plot/figure.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <charconv>
 #include <cmath>
 #include <iostream>
@@ -23,22 +20,6 @@ constexpr int kFontSize = 13;
 constexpr int kTextWidth = 100, kTextHeight = 30;  // the dumb terminal's chart, in characters
 constexpr std::size_t kMaxErrorChars = 600;
 
-// Removes a temporary file when it goes out of scope, unless it was renamed away.
-class TemporaryFile {
- public:
-  explicit TemporaryFile(fs::path path) : path_(std::move(path)) {}
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-  ~TemporaryFile() {
-    std::error_code ec;
-    fs::remove(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 // gnuplot's stderr in one line: the echoed command and the caret line dropped, the rest joined.
 std::string one_line(const std::string& text) {
   std::istringstream lines(text);
@@ -53,15 +34,6 @@ std::string one_line(const std::string& text) {
   }
   if (joined.size() > kMaxErrorChars) joined = joined.substr(0, kMaxErrorChars) + " ...";
   return joined;
-}
-
-// fsync so that the rename publishes a PNG that is really on disk (as write_file_atomically does).
-bool sync_file(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
 }
 
 // The folder of `path` as a gnuplot string that can be prefixed to a file name: 'plots/'.
@@ -252,20 +224,27 @@ PlotResult render_figure(const std::string& op, const FigureFiles& files, const 
     message << not_found_reason(command) << ". Wrote " << data_files << " and " << display_path(files.script)
             << "; draw the PNG with:  " << draw_it;
   } else {
-    const TemporaryFile tmp(files.png.parent_path() /
-                            ("." + files.png.filename().string() + ".tmp." + std::to_string(::getpid())));
-    std::string piped =
-        "dir = " + folder_prefix(files.script) + "\npng = " + gp_string(tmp.path().string()) + "\n" + gp_text;
     const bool echo = options.echo == TerminalEcho::kYes && !script.text_body.empty();
-    if (echo) {
-      piped += concat("reset\nset terminal dumb size ", kTextWidth, ",", kTextHeight, " noenhanced\nset output\n",
-                      script.text_body);
+    GnuplotRun run;
+    std::string failure;
+    bool png_ok = false;
+    try {
+      // gnuplot draws into a temporary file beside the PNG, which replaces the old PNG only if it worked.
+      png_ok = replace_file_atomically(files.png, [&](const fs::path& tmp) {
+        std::string piped =
+            "dir = " + folder_prefix(files.script) + "\npng = " + gp_string(tmp.string()) + "\n" + gp_text;
+        if (echo) {
+          piped += concat("reset\nset terminal dumb size ", kTextWidth, ",", kTextHeight, " noenhanced\nset output\n",
+                          script.text_body);
+        }
+        run = run_gnuplot(*executable, piped);
+        std::error_code ec;
+        return run.exit_status == 0 && fs::file_size(tmp, ec) > 0 && !ec;
+      });
+    } catch (const IoError& e) {
+      failure = e.what();
     }
-    const GnuplotRun run = run_gnuplot(*executable, piped);
-    std::error_code ec;
-    const bool png_ok = run.exit_status == 0 && fs::file_size(tmp.path(), ec) > 0 && !ec && sync_file(tmp.path());
-    if (png_ok) fs::rename(tmp.path(), files.png, ec);
-    if (png_ok && !ec) {
+    if (png_ok) {
       result.rendered = true;
       message << "wrote " << display_path(files.png) << " (data " << data_files << "; to restyle, edit and run  "
               << draw_it << ")";
@@ -273,7 +252,7 @@ PlotResult render_figure(const std::string& op, const FigureFiles& files, const 
       if (!warnings.empty()) message << "; gnuplot said: " << warnings;
     } else {
       message << "gnuplot failed (exit status " << run.exit_status
-              << "), no PNG written: " << (ec ? ec.message() : one_line(run.err)) << ". Data in " << data_files
+              << "), no PNG written: " << (failure.empty() ? one_line(run.err) : failure) << ". Data in " << data_files
               << ", script " << display_path(files.script);
     }
     if (echo && !run.out.empty()) {
