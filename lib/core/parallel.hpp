@@ -59,8 +59,9 @@ void set_threads(int threads);
 std::string threads_text();
 
 // The thread count programs start with unless told (scratch::Cli's default for --threads):
-// OMP_NUM_THREADS when it is set; otherwise every core that other programs keep less than half busy,
-// measured over 50 ms from /proc/stat, and at least 1. Why not always every core: libgomp's threads wait for each
+// OMP_NUM_THREADS when it is set; otherwise as many as the machine has idle cores (its cores minus
+// the busy share of all of them, rounded, measured over 50 ms from /proc/stat), at least 1 and at
+// most max_threads(). Why not always every core: libgomp's threads wait for each
 // other spinning, and when other programs keep the cores busy, a spinning thread whose partner has
 // been descheduled waits for the scheduler at every region — chapter 4 then ran 5–8× slower on 2
 // threads than on 1 (bench/README.md, "Threads on a busy machine"). Results do not depend on the
