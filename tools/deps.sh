@@ -46,7 +46,7 @@ probe() {  # probe NAME PACKAGES… -- COMMAND…: runs COMMAND in the backgroun
   local packages=()
   while [[ $1 != -- ]]; do packages+=("$1"); shift; done
   shift
-  ( "$@" || echo "${packages[*]}" > "$probe_dir/$name" ) &
+  ( "$@" > /dev/null 2>&1 || echo "${packages[*]}" > "$probe_dir/$name" ) &
 }
 
 have g++ || have "$cxx" || missing+=(g++)

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     std::cout << "\n(seconds are training time per epoch; the accuracy passes over the training and test sets are not counted)\n";
 
     PlotOptions plot;
-    plot.title = "ch04: TwoLayerNet on MNIST, SGD lr " + std::to_string(lr).substr(0, 4);
+    plot.title = concat("ch04: TwoLayerNet on MNIST, SGD lr ", lr);
     plot.xlabel = "iteration";
     plot.ylabel = "mini-batch loss";
     plot.smooth_window = 50;

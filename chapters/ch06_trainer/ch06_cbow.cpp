@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   const std::size_t book_hidden = 5, book_batch = 3;
   if (!cli.finish()) return cli.exit_code();
   return guarded_main("ch06_cbow", [&] {
+    if (epochs < 1) fail<ValueError>("--epochs must be at least 1, got ", epochs);
     // ---- 1. The book's corpus: 8 words, 7 distinct, 6 (contexts, target) pairs ----
     const Corpus book = preprocess(kBookSentence);
     const ContextsTarget book_data = create_contexts_target(book, 1);
@@ -135,7 +136,7 @@ int main(int argc, char** argv) {
               << "  and by the chain rule W_in's gradient is their sum, which Adam then applies once.\n";
 
     PlotOptions plot;
-    plot.title = "ch06: SimpleCBOW on the simple sentences, Adam lr " + std::to_string(lr).substr(0, 5);
+    plot.title = concat("ch06: SimpleCBOW on the simple sentences, Adam lr ", lr);
     plot.xlabel = "iteration";
     plot.ylabel = "loss (mean over each epoch)";
     plot.echo = plot_terminal ? TerminalEcho::kYes : TerminalEcho::kNo;
