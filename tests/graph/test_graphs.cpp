@@ -125,6 +125,14 @@ BOOST_AUTO_TEST_CASE(repeat_and_sum_are_each_others_backward) {
   sum.forward({rows});
   BOOST_TEST(array_equal(repeat.backward(rows)[0], sum.forward({rows})));
   BOOST_TEST(array_equal(sum.backward(row)[0], repeat.forward({row})));
+  // …and each is what it says, element by element: column sums, and the row copied 5 times.
+  Tensor column_sums = Tensor::zeros({1, 6}), copies = Tensor::zeros({5, 6});
+  for (std::size_t j = 0; j < 6; ++j) {
+    for (std::size_t i = 0; i < 5; ++i) column_sums.data()[j] += rows.at({i, j});
+    for (std::size_t i = 0; i < 5; ++i) copies.data()[i * 6 + j] = row.at({0, j});
+  }
+  expect_allclose(sum.forward({rows}), column_sums);
+  BOOST_TEST(array_equal(repeat.forward({row}), copies));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

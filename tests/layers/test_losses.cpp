@@ -93,10 +93,17 @@ BOOST_AUTO_TEST_CASE(sigmoid_with_loss_does_not_depend_on_threads) {
   const int threads = max_threads();
   set_threads(1);
   const Scalar serial = loss.forward(x, t);
+  const Tensor serial_dx = loss.backward();
   set_threads(std::max(2, threads));
+  const std::size_t regions = parallel_regions();
   const Scalar parallel = loss.forward(x, t);
+  const Tensor parallel_dx = loss.backward();
+#ifdef _OPENMP
+  BOOST_TEST(parallel_regions() > regions);
+#endif
   set_threads(threads);
   BOOST_TEST(serial == parallel);
+  BOOST_TEST(array_equal(serial_dx, parallel_dx));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

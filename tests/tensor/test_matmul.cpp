@@ -212,7 +212,14 @@ BOOST_AUTO_TEST_CASE(matmul_inside_a_parallel_loop) {
     b.push_back(seeded_randn({100, 120}, 950 + i));
     expected[i] = matmul(a[i], b[i]);
   }
+  const int threads = max_threads();
+  set_threads(2);  // the outer loop really runs on 2 threads, whatever the ambient count
+  const std::size_t regions = parallel_regions();
   parallel_for(count, kMinParallelWork, [&](std::size_t i) { got[i] = matmul(a[i], b[i]); });
+#ifdef _OPENMP
+  BOOST_TEST(parallel_regions() > regions);
+#endif
+  set_threads(threads);
   for (std::size_t i = 0; i < count; ++i) BOOST_TEST(array_equal(got[i], expected[i]), "product " << i);
 }
 

@@ -184,6 +184,8 @@ BOOST_AUTO_TEST_CASE(a_truncated_file_is_named_truncated_at_every_length) {
     write_bytes(f.bad, std::vector<unsigned char>(good.begin(), good.begin() + n));
     BOOST_CHECK_THROW(load_checkpoint(f.bad, f.model, f.opt), FormatError);
   }
+  for (std::size_t n = 0; n < good.size(); n += 7)  // every 7th length: message, path, nothing changed
+    f.expect_rejected<FormatError>(std::vector<unsigned char>(good.begin(), good.begin() + n), "truncated");
   std::vector<unsigned char> longer = good;
   longer.push_back(0);
   f.expect_rejected<FormatError>(longer, "the header says");

@@ -24,7 +24,8 @@ namespace {
 
 // 50 samples in batches of 8: 7 iterations per epoch, the last one of 2 samples. Log lines at
 // iterations 1 and 5 of each epoch, so iterations 6 and 7 are averaged into the next epoch's first
-// point: the pending loss sum crosses every epoch boundary. Clipping at 2 is active early on.
+// point: the pending loss sum crosses every epoch boundary. Clipping at 2 engages (with some
+// optimizers on every step), so its counters are part of what must match.
 constexpr std::size_t kSamples = 50, kBatch = 8, kItersPerEpoch = 7;
 constexpr int kEpochs = 4, kEvalInterval = 4;
 constexpr Scalar kMaxGrad = 2;
@@ -79,6 +80,8 @@ Outcome straight_run(const Data& data, const Factory& make) {
   Trainer trainer(model, *opt, rng);
   trainer.set_log(nullptr);
   trainer.fit(data.x, data.t, kEpochs, kBatch, kMaxGrad, kEvalInterval);
+  // Clipping must really be in play, or its state would be compared as 0 against 0.
+  BOOST_TEST(trainer.stats().clipped_updates > 0u);
   return outcome(trainer, model, *opt, rng);
 }
 

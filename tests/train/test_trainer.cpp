@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "plot/gnuplot_process.hpp"
 #include "test_util.hpp"
 #include "train/toy_models.hpp"
 
@@ -363,6 +364,17 @@ BOOST_AUTO_TEST_CASE(plot_draws_the_history) {
   BOOST_TEST(rows.size() == trainer.history().points().size() + 1);
   BOOST_TEST(fs::exists(result.script));
   BOOST_TEST(fs::exists(result.png) == result.rendered);
+  if (plot_detail::find_executable(plot_detail::gnuplot_command()).has_value()) {  // with gnuplot, a real PNG
+    BOOST_TEST(result.rendered, result.message);
+    std::ifstream png(result.png, std::ios::binary);
+    char signature[8] = {};
+    png.read(signature, 8);
+    BOOST_TEST(std::string(signature + 1, 3) == "PNG");
+  }
+  // Each row ends with the history's loss at that point.
+  const std::vector<double> losses = trainer.history().losses();
+  for (std::size_t k = 1; k < rows.size() && k <= losses.size(); ++k)
+    BOOST_TEST(std::stod(rows[k].substr(rows[k].rfind(',') + 1)) == losses[k - 1], rows[k]);
   fs::remove_all(dir);
 }
 
