@@ -43,15 +43,9 @@ std::vector<ParamPtr> Sequential::gradient(const Tensor& x, const Tensor& t) {
 }
 
 std::vector<Tensor> Sequential::numerical_gradient(const Tensor& x, const Tensor& t, Scalar h) {
-  // The distinct parameters in order of first use — the order remove_duplicates returns them in.
-  std::vector<ParamPtr> distinct;
-  for (const ParamUse& use : params()) {
-    bool seen = false;
-    for (const ParamPtr& p : distinct) seen = seen || p == use.param;
-    if (!seen) distinct.push_back(use.param);
-  }
+  // In the order remove_duplicates returns the parameters, so gradient() and this line up.
   std::vector<Tensor> grads;
-  for (const ParamPtr& p : distinct)
+  for (const ParamPtr& p : distinct_params(params()))
     grads.push_back(scratch::numerical_gradient([&](const Tensor&) { return loss(x, t); }, p->value, h));
   return grads;
 }
@@ -67,8 +61,7 @@ GradientReport Sequential::gradient_check(const Tensor& x, const Tensor& t, Scal
 }
 
 Scalar accuracy_of(const Tensor& scores, const Tensor& t) {
-  if (scores.ndim() != 2)
-    fail<ShapeError>("accuracy: scores must be (N, C), got ", shape_string(scores.shape()));
+  if (scores.ndim() != 2) fail<ShapeError>("accuracy: scores must be (N, C), got ", shape_string(scores.shape()));
   const std::size_t n = scores.shape()[0], classes = scores.shape()[1];
   const bool one_hot = t.ndim() == 2;
   if (t.ndim() == 0 || t.ndim() > 2 || t.shape()[0] != n || (one_hot && t.shape()[1] != classes))

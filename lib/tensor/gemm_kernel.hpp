@@ -26,7 +26,7 @@ namespace scratch::gemm_detail {
 //    2 per cycle, so at least 8 must be in flight;
 //  - per k step it needs 3 vector loads + 8 broadcasts for 24 FMAs, well under the loads per cycle
 //    the core can do, so the kernel is limited by arithmetic, as it should be;
-//  - 8 rows waste little on the network's M = 100 (the last tile is half full: 4% extra work).
+//  - 8 rows suit the network's M = 100: 12 full tiles, and the last 4 rows go to the 4-row kernel.
 // Without AVX-512 (e.g. built without -march=native) there are only 16 registers, so the tile
 // shrinks to 6 rows × 2 vectors (12 accumulators), the classic AVX2 shape.
 #if defined(__AVX512F__)

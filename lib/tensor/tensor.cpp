@@ -354,7 +354,7 @@ Format choose_format(const std::vector<Scalar>& shown) {
   f.scientific = any_finite_nonzero && (max_abs >= Scalar(1e16) || min_abs < Scalar(1e-4) ||
                                         max_abs / min_abs > Scalar(1e3) * Scalar(1e3) * Scalar(1e3));
   // The fewest decimals (at most 8) with which every shown value reads back as the same Scalar —
-  // NumPy's "unique" mode: 0.1f prints as 0.1, not as the double nearest to it, 0.100000001.
+  // NumPy's "unique" mode: 0.3f prints as 0.3, not with its 8 decimals, 0.30000001.
   for (Scalar v : shown) {
     if (!std::isfinite(v)) continue;
     int d = 0;

@@ -10,9 +10,9 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
-#include <unordered_set>
 
 #include "train/checkpoint_io.hpp"
+#include "train/dedup.hpp"
 
 namespace scratch {
 namespace {
@@ -237,15 +237,7 @@ Checkpoint decode(ByteReader& r) {
 
 }  // namespace
 
-std::vector<ParamPtr> distinct_params(const Model& model) {
-  std::vector<ParamPtr> distinct;
-  std::unordered_set<std::uint64_t> seen;
-  for (const ParamUse& use : model.params()) {
-    if (!use.param) fail<ValueError>("distinct_params: a parameter use holds no parameter");
-    if (seen.insert(use.param->id()).second) distinct.push_back(use.param);
-  }
-  return distinct;
-}
+std::vector<ParamPtr> distinct_params(const Model& model) { return distinct_params(model.params()); }
 
 void write_checkpoint(const fs::path& path, const Checkpoint& checkpoint) {
   const OptimizerState& o = checkpoint.optimizer;

@@ -48,7 +48,22 @@ void merge_transposed(Tensor& total, const Tensor& g, Update update) {
     for (std::size_t j = 0; j < cols; ++j) total(i, j) = (update == Update::kAdd ? total(i, j) : 0) + g(j, i);
 }
 
+// Identity, not value: whether the same Param object is already listed. A network has a handful
+// of parameters, so a linear search beats a hash map (and allocates nothing).
+bool listed(const std::vector<ParamPtr>& distinct, const Param& p) {
+  return std::any_of(distinct.begin(), distinct.end(), [&](const ParamPtr& q) { return q.get() == &p; });
+}
+
 }  // namespace
+
+std::vector<ParamPtr> distinct_params(const std::vector<ParamUse>& uses) {
+  std::vector<ParamPtr> distinct;
+  for (const ParamUse& use : uses) {
+    if (!use.param) fail<ValueError>("distinct_params: a parameter use holds no parameter");
+    if (!listed(distinct, *use.param)) distinct.push_back(use.param);
+  }
+  return distinct;
+}
 
 std::vector<ParamPtr> remove_duplicates(const std::vector<ParamUse>& uses) {
   std::vector<ParamPtr> distinct;
@@ -57,9 +72,7 @@ std::vector<ParamPtr> remove_duplicates(const std::vector<ParamUse>& uses) {
     if (!use.param) fail<ValueError>("remove_duplicates: a parameter use holds no parameter");
     check_fits(use);
     Param& p = *use.param;
-    // Identity, not value: the same Param object. A network has a handful of parameters, so a
-    // linear search beats a hash map (and allocates nothing).
-    const bool first = std::none_of(distinct.begin(), distinct.end(), [&](const ParamPtr& q) { return q.get() == &p; });
+    const bool first = !listed(distinct, p);
     if (first) distinct.push_back(use.param);
     // The first use is copied into grad (which keeps its memory from the last step), the others
     // are added to it.

@@ -28,4 +28,8 @@ namespace scratch {
 // numbers per step, a few µs (bench/README.md has the per-phase figures).
 std::vector<ParamPtr> remove_duplicates(const std::vector<ParamUse>& uses);
 
+// The same distinct parameters in the same order, without touching any gradient: what a checkpoint
+// or a numerical gradient needs. Throws ValueError for a use that holds no parameter.
+std::vector<ParamPtr> distinct_params(const std::vector<ParamUse>& uses);
+
 }  // namespace scratch
