@@ -45,10 +45,11 @@ deps:
 bench-deps:
 	@tools/deps.sh bench
 
+# CMake's output goes to a log inside the build folder, shown only when configuring fails.
 configure: deps
-	@cmake -S . -B $(BUILD_DIR) $(CMAKE_ARGS) > $(BUILD_DIR).configure.log 2>&1 || \
-	  { cat $(BUILD_DIR).configure.log; exit 1; }
-	@rm -f $(BUILD_DIR).configure.log
+	@mkdir -p $(BUILD_DIR)
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_ARGS) > $(BUILD_DIR)/configure.log 2>&1 || \
+	  { cat $(BUILD_DIR)/configure.log; exit 1; }
 
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -65,9 +66,8 @@ data: deps
 run: build data
 	@tools/run_chapters.sh $(BUILD_DIR)
 
-# Regenerates every figure in plots/ (every chapter writes its own).
-plots: build data
-	@tools/run_chapters.sh $(BUILD_DIR)
+# Regenerates every figure in plots/ (every chapter writes its own): the same as make run.
+plots: run
 
 bench: bench-deps build data
 	@tools/run_bench.sh $(BUILD_DIR)

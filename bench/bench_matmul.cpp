@@ -29,9 +29,12 @@
 #endif
 
 using namespace scratch;
-using scratch::bench::cpu_model;
 using scratch::bench::best_seconds_per_call;
+using scratch::bench::command_line;
+using scratch::bench::cpu_model;
 using scratch::bench::load_average;
+using scratch::bench::load_average_1min;
+using scratch::bench::parse_sizes;
 
 namespace {
 
@@ -51,12 +54,8 @@ std::vector<Shape3> shapes(bool network, const std::string& squares) {
         {"dout·Wᵀ    (100,50)·(784,50)ᵀ", 100, 784, 50, Transpose::kNo, Transpose::kYes},
     };
   }
-  std::istringstream in(squares);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (item.empty()) continue;
-    const std::size_t s = std::stoul(item);
-    list.push_back({"square     " + item + "³", s, s, s, Transpose::kNo, Transpose::kNo});
-  }
+  for (std::size_t s : parse_sizes(squares))
+    list.push_back({"square     " + std::to_string(s) + "³", s, s, s, Transpose::kNo, Transpose::kNo});
   return list;
 }
 
@@ -167,8 +166,7 @@ int main(int argc, char** argv) {
     if (dtypes != "f64" && dtypes != "f32" && dtypes != "both")
       fail<ValueError>("bench_matmul: --dtype must be f64, f32 or both, not '", dtypes, "'");
 
-    std::string command;
-    for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+    const std::string command = command_line(argc, argv);
     std::printf("# bench_matmul: C = op(A)·op(B), GFLOPS = 2·M·N·K / time, best of %d\n", reps);
     std::printf("# machine: %s, %u logical cores; load average %s\n", cpu_model().c_str(),
                 std::thread::hardware_concurrency(), load_average().c_str());
@@ -201,7 +199,7 @@ int main(int argc, char** argv) {
 #endif
     std::printf("# reproduce: cd %s && env -u OPENBLAS_CORETYPE %s\n", SCRATCH_SOURCE_DIR, command.c_str());
     const unsigned cores = std::thread::hardware_concurrency();
-    if (std::stod(load_average()) > 0.5 * cores) {
+    if (load_average_1min() > 0.5 * cores) {
       std::printf(
           "# WARNING: the load average is %s on %u cores: other programs are using the CPU, so these\n"
           "#          timings are low and noisy, the multi-threaded ones most (a thread waiting for\n"

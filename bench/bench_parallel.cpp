@@ -28,6 +28,7 @@
 
 using namespace scratch;
 using scratch::bench::best_seconds_per_call;
+using scratch::bench::command_line;
 using scratch::bench::load_average;
 
 namespace {
@@ -108,8 +109,7 @@ int main(int argc, char** argv) {
     if (!cli.finish()) return cli.exit_code();
     set_threads(threads);
 
-    std::string command;
-    for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+    const std::string command = command_line(argc, argv);
     std::printf("# bench_parallel: µs per loop, serial vs split between %d threads, best of %d\n", threads, reps);
     std::printf("# load average %s; scalar %s; reproduce: cd %s && %s\n", load_average().c_str(),
                 kScalarIsFloat ? "float" : "double", SCRATCH_SOURCE_DIR, command.c_str());

@@ -28,8 +28,11 @@
 #include "scratch.hpp"
 
 using namespace scratch;
+using scratch::bench::command_line;
 using scratch::bench::cpu_model;
 using scratch::bench::load_average;
+using scratch::bench::load_average_1min;
+using scratch::bench::parse_sizes;
 
 namespace {
 
@@ -167,7 +170,7 @@ void print_phases(const Dataset& train, std::size_t hidden, std::size_t batch, i
     best_total = std::min(best_total, total.seconds());
     for (int p = 0; p < kPhases; ++p) best[p] = std::min(best[p], sum[p]);
   }
-  const double iterations = double(MiniBatches(train, batch, rng).batches_per_epoch());
+  const double iterations = double(batches.batches_per_epoch());
   double sum_of_best = 0;
   for (double b : best) sum_of_best += b;
   std::printf("\n# per-phase breakdown, H = %zu, B = %zu, %d threads (each phase: its best epoch of %d)\n", hidden,
@@ -178,17 +181,6 @@ void print_phases(const Dataset& train, std::size_t hidden, std::size_t batch, i
                 100 * best[p] / sum_of_best);
   std::printf("%-26s %12.1f %10.2f\n", "sum of the phases", sum_of_best / iterations * 1e6, sum_of_best * 1e3);
   std::printf("%-26s %12.1f %10.2f\n", "best whole epoch", best_total / iterations * 1e6, best_total * 1e3);
-}
-
-std::vector<std::size_t> parse_list(const std::string& text) {
-  std::vector<std::size_t> values;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    if (comma > start) values.push_back(std::stoul(text.substr(start, comma - start)));
-    start = comma + 1;
-  }
-  return values;
 }
 
 }  // namespace
@@ -207,8 +199,7 @@ int main(int argc, char** argv) {
     const bool phases = cli.flag("--phases", "also split the H = 50, B = 100 epoch into its steps");
     if (!cli.finish()) return cli.exit_code();
 
-    std::string command;
-    for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+    const std::string command = command_line(argc, argv);
     const unsigned cores = std::thread::hardware_concurrency();
     std::printf(
         "# bench_train: one epoch of chapter 4's loop (TwoLayerNet 784-H-10, SGD lr %.1f, batch B), "
@@ -229,7 +220,7 @@ int main(int argc, char** argv) {
                 wait_policy ? wait_policy : "unset (libgomp spins a while, then sleeps)");
     std::printf("# reproduce: cd %s && SCRATCH_DATA_DIR=%s %s%s\n", SCRATCH_SOURCE_DIR, data_dir().c_str(),
                 realtime ? "chrt -f 10 " : "", command.c_str());
-    if (!realtime && std::stod(load_average()) > 0.5 * cores)
+    if (!realtime && load_average_1min() > 0.5 * cores)
       std::printf(
           "# WARNING: the load average is %s on %u cores: timings are low and noisy. Re-run on an idle\n"
           "#          machine, or as root under  chrt -f 10  (real-time priority).\n",
@@ -249,12 +240,12 @@ int main(int argc, char** argv) {
       set_threads(threads);
       print_row("book", 50, 100, threads, time_epochs(train, 50, 100, epochs));
     }
-    for (std::size_t hidden : sweep ? parse_list(hiddens) : std::vector<std::size_t>{})
+    for (std::size_t hidden : sweep ? parse_sizes(hiddens) : std::vector<std::size_t>{})
       for (int threads : thread_counts) {
         set_threads(threads);
         print_row("hidden", hidden, 100, threads, time_epochs(train, hidden, 100, sweep_epochs));
       }
-    for (std::size_t batch : sweep ? parse_list(batch_sizes) : std::vector<std::size_t>{})
+    for (std::size_t batch : sweep ? parse_sizes(batch_sizes) : std::vector<std::size_t>{})
       for (int threads : thread_counts) {
         set_threads(threads);
         print_row("batch", 50, batch, threads, time_epochs(train, 50, batch, sweep_epochs));

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "core/timer.hpp"
 
@@ -24,6 +26,34 @@ inline std::string load_average() {
   std::string one, five, fifteen;
   in >> one >> five >> fifteen;
   return one + ", " + five + ", " + fifteen;
+}
+
+// The 1-minute load average as a number (0 when it cannot be read): above half the cores, other
+// programs are competing for them and timings are low and noisy.
+inline double load_average_1min() {
+  std::ifstream in("/proc/loadavg");
+  double one = 0;
+  in >> one;
+  return in ? one : 0;
+}
+
+// The command line as typed, for the "# reproduce:" line.
+inline std::string command_line(int argc, char** argv) {
+  std::string command;
+  for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+  return command;
+}
+
+// "64,128,256" → {64, 128, 256}; empty items are skipped. Throws std::invalid_argument on a non-number.
+inline std::vector<std::size_t> parse_sizes(const std::string& text) {
+  std::vector<std::size_t> values;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) values.push_back(std::stoul(text.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  return values;
 }
 
 // Seconds per call of `call`, the best of `reps` timings. Each timing repeats the call until it has

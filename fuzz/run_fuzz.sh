@@ -24,13 +24,13 @@ if ! command -v "$cxx" >/dev/null 2>&1; then
 fi
 
 # -O1 -g: fast enough to fuzz, readable stacks. No OpenMP: one input at a time, one thread.
+mkdir -p "$build"
 if ! cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DSCRATCH_FUZZ=ON -DSCRATCH_OPENMP=OFF \
   -DSCRATCH_BUILD_TESTS=OFF -DSCRATCH_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >"$build.configure.log" 2>&1; then
-  cat "$build.configure.log"
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >"$build/configure.log" 2>&1; then
+  cat "$build/configure.log"
   exit 1
 fi
-rm -f "$build.configure.log"
 cmake --build "$build" --target fuzz_idx -j "$jobs"
 
 corpus="$build/corpus/fuzz_idx"
