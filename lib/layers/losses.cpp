@@ -30,8 +30,7 @@ Scalar SigmoidWithLoss::forward(const Tensor& x, const Tensor& t) {
   const std::size_t d = x.size() / n;  // outputs per sample
   batch_ = n;
   y_.resize(x.shape());
-  t_.resize(t.shape());
-  t_.assign(t);
+  t_ = t;
   row_loss_.resize(n);
 
   parallel_for(n, d * 16, [&](std::size_t row) {

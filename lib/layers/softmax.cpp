@@ -117,7 +117,8 @@ Scalar cross_entropy_error(const Tensor& y, const Tensor& t) {
   }
   double total = 0;  // serial sum in double: deterministic and accurate
   if (kind == LabelKind::kIndex) {
-    for (std::size_t n = 0; n < b.n; ++n) total -= std::log(y[n * b.c + static_cast<std::size_t>(t[n])] + kCrossEntropyDelta);
+    for (std::size_t n = 0; n < b.n; ++n)
+      total -= std::log(y[n * b.c + static_cast<std::size_t>(t[n])] + kCrossEntropyDelta);
   } else {
     for (std::size_t i = 0; i < y.size(); ++i)
       if (t[i] != 0) total -= t[i] * std::log(y[i] + kCrossEntropyDelta);
@@ -154,8 +155,7 @@ Tensor Softmax::backward(const Tensor& dout) {
 // ---- Log layer: y = log(x), dx = dout / x ----
 
 Tensor Log::forward(const Tensor& x) {
-  x_.resize(x.shape());
-  x_.assign(x);
+  x_ = x;  // reuses x_'s memory when the shape is unchanged
   has_forward_ = true;
   return log(x);
 }
@@ -189,8 +189,7 @@ Scalar SoftmaxWithLoss::forward(const Tensor& x, const Tensor& t) {
   labels_ = one_hot ? Labels::kOneHot : Labels::kIndex;
   batch_ = b.n;
   y_.resize(x.shape());
-  t_.resize(t.shape());
-  t_.assign(t);
+  t_ = t;
   row_loss_.resize(b.n);
 
   // Per sample: y = softmax(x) and −log y_t = log Σ_j exp(x_j − m) − (x_t − m), never log(0).

@@ -12,6 +12,7 @@
 #include "test_util.hpp"
 
 using namespace scratch;
+using scratch::test::ScopedEnv;
 
 namespace {
 
@@ -102,11 +103,11 @@ BOOST_AUTO_TEST_CASE(the_book_network_splits_only_the_operands_of_its_first_laye
 }
 
 BOOST_AUTO_TEST_CASE(default_threads_follows_omp_num_threads_or_the_idle_cores) {
-  const char* before = std::getenv("OMP_NUM_THREADS");
-  const std::string saved = before ? before : "";
-  setenv("OMP_NUM_THREADS", "2", 1);
-  BOOST_TEST(default_threads() == max_threads());  // an explicit choice is respected
-  unsetenv("OMP_NUM_THREADS");
+  {
+    const ScopedEnv chosen_by_user("OMP_NUM_THREADS", "2");
+    BOOST_TEST(default_threads() == max_threads());  // an explicit choice is respected
+  }
+  const ScopedEnv not_chosen("OMP_NUM_THREADS", std::nullopt);
   const int chosen = default_threads();  // depends on what else runs: between 1 and all cores
   BOOST_TEST(chosen >= 1);
   BOOST_TEST(chosen <= max_threads());
@@ -128,7 +129,6 @@ BOOST_AUTO_TEST_CASE(default_threads_follows_omp_num_threads_or_the_idle_cores) 
     BOOST_TEST_MESSAGE("default_threads under load not checked: " << machine_cores << " cores, " << max_threads()
                                                                   << " usable");
   }
-  if (before) setenv("OMP_NUM_THREADS", saved.c_str(), 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,35 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "plot/gnuplot_process.hpp"
 #include "test_util.hpp"
 
 namespace scratch::test {
 
-// Sets (or with nullopt unsets) an environment variable for one scope, then restores it.
-class ScopedEnv {
- public:
-  ScopedEnv(std::string name, const std::optional<std::string>& value) : name_(std::move(name)) {
-    if (const char* old = std::getenv(name_.c_str())) old_ = old;
-    if (value) {
-      ::setenv(name_.c_str(), value->c_str(), 1);
-    } else {
-      ::unsetenv(name_.c_str());
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_.c_str(), old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_.c_str());
-    }
-  }
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
+// A Boost.Test precondition: tests that need gnuplot are skipped, with this message, without it.
+inline boost::test_tools::assertion_result gnuplot_present(boost::unit_test::test_unit_id) {
+  boost::test_tools::assertion_result found = plot_detail::find_executable(plot_detail::gnuplot_command()).has_value();
+  found.message() << "gnuplot is not installed (sudo apt-get install gnuplot-nox)";
+  return found;
+}
 
 inline std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

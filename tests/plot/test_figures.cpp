@@ -12,12 +12,6 @@ using scratch::test::contains;
 
 namespace {
 
-boost::test_tools::assertion_result gnuplot_present(boost::unit_test::test_unit_id) {
-  boost::test_tools::assertion_result found = plot_detail::find_executable(plot_detail::gnuplot_command()).has_value();
-  found.message() << "gnuplot is not installed (sudo apt-get install gnuplot-nox)";
-  return found;
-}
-
 double bowl(double x, double y) { return x * x / 20 + y * y; }
 
 // Gradient descent on the bowl: ∂f/∂x = x/10, ∂f/∂y = 2y.

@@ -16,12 +16,6 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-boost::test_tools::assertion_result gnuplot_present(boost::unit_test::test_unit_id) {
-  boost::test_tools::assertion_result found = plot_detail::find_executable(plot_detail::gnuplot_command()).has_value();
-  found.message() << "gnuplot is not installed (sudo apt-get install gnuplot-nox)";
-  return found;
-}
-
 void expect_same(const std::vector<double>& actual, const std::vector<double>& expected) {
   BOOST_TEST_REQUIRE(actual.size() == expected.size());
   for (std::size_t i = 0; i < actual.size(); ++i) {
