@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "layers/param.hpp"
+#include "tensor/param.hpp"
 #include "tensor/tensor.hpp"
 
 namespace scratch {
@@ -20,6 +20,18 @@ namespace scratch {
 // Whether backward must compute dx. The first layer of a network can skip it: nobody reads the
 // gradient with respect to the input images, and for Affine it is a whole (N, D) matrix product.
 enum class InputGrad { kCompute, kSkip };
+
+// Training or inference. Dropout and BatchNormalization behave differently in the two: a model sets
+// the mode on all its layers (Model::set_mode); predict/accuracy run in inference mode, the Trainer
+// in training mode. Layers start in training mode.
+enum class Mode { kTrain, kInference };
+
+// A non-trainable tensor a layer keeps between calls that belongs in a checkpoint (BatchNorm's
+// running mean and variance). The name is unique within its model ("bn1/running_mean").
+struct Buffer {
+  std::string name;
+  Tensor* value;
+};
 
 class Layer {
  public:

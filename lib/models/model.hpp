@@ -19,6 +19,17 @@ class Model {
 
   // Every use of every parameter, in layer order; a shared parameter appears once per use.
   virtual std::vector<ParamUse> params() const = 0;
+
+  // Non-trainable state that a checkpoint saves and restores with the parameters (BatchNorm's
+  // running statistics), in a fixed order. Most models have none.
+  virtual std::vector<Buffer> buffers() const { return {}; }
+
+  // Training or inference mode for every layer (layer.hpp). The Trainer trains in Mode::kTrain.
+  virtual void set_mode(Mode mode) { mode_ = mode; }
+  Mode mode() const { return mode_; }
+
+ protected:
+  Mode mode_ = Mode::kTrain;
 };
 
 }  // namespace scratch

@@ -29,7 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "layers/param.hpp"
+#include "tensor/param.hpp"
 
 namespace scratch {
 

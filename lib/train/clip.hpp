@@ -16,7 +16,7 @@
 
 #include <vector>
 
-#include "layers/param.hpp"
+#include "tensor/param.hpp"
 
 namespace scratch {
 

@@ -13,7 +13,7 @@
 
 #include <vector>
 
-#include "layers/param.hpp"
+#include "tensor/param.hpp"
 
 namespace scratch {
 

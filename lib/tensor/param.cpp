@@ -1,5 +1,5 @@
 // param.cpp — see param.hpp.
-#include "layers/param.hpp"
+#include "tensor/param.hpp"
 
 #include <atomic>
 
