@@ -13,7 +13,7 @@
 #include "data/dataset.hpp"
 #include "data/idx.hpp"
 #include "data/inputs_as_targets.hpp"
-#include "data/labels.hpp"
+#include "tensor/labels.hpp"
 #include "data/mnist.hpp"
 #include "data/synthetic.hpp"
 #include "graph/node.hpp"

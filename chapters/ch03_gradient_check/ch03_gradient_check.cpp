@@ -29,9 +29,9 @@ const Scalar kTolerance = kScalarIsFloat ? Scalar(2e-2) : Scalar(1e-6);
 class ForgetfulSoftmaxWithLoss : public SoftmaxWithLoss {
  public:
   std::string name() const override { return "ForgetfulSoftmaxWithLoss"; }
-  Tensor backward(Scalar dout) override {
+  Tensor backward_impl(Scalar dout) override {
     const auto batch = static_cast<Scalar>(probabilities().ndim() == 2 ? probabilities().shape()[0] : 1);
-    return SoftmaxWithLoss::backward(dout) * batch;
+    return SoftmaxWithLoss::backward_impl(dout) * batch;
   }
 };
 

@@ -23,7 +23,7 @@
 #include "core/paths.hpp"
 #include "data/dataset.hpp"
 #include "data/idx.hpp"
-#include "data/labels.hpp"
+#include "tensor/labels.hpp"
 
 namespace scratch {
 

@@ -19,7 +19,7 @@
 
 #include "core/random.hpp"
 #include "data/dataset.hpp"
-#include "data/labels.hpp"
+#include "tensor/labels.hpp"
 
 namespace scratch {
 

@@ -5,12 +5,13 @@
 #include <cmath>
 
 #include "core/parallel.hpp"
+#include "tensor/ops.hpp"
 
 namespace scratch {
 
 // ---- SigmoidWithLoss: loss = (1/N) Σ_i max(x_i, 0) − x_i t_i + log(1 + e^(−|x_i|)),  dx = (σ(x) − t)/N ----
 
-Scalar SigmoidWithLoss::forward(const Tensor& x, const Tensor& t) {
+Scalar SigmoidWithLoss::forward_impl(const Tensor& x, const Tensor& t) {
   if (x.ndim() == 0)
     fail<ShapeError>("sigmoid_with_loss: x is a 0-d scalar; expected a batch (N, …) of scores (a 1-d x (N,) is ",
                      "N samples with one score each)");
@@ -33,14 +34,14 @@ Scalar SigmoidWithLoss::forward(const Tensor& x, const Tensor& t) {
   t_ = t;
   row_loss_.resize(n);
 
-  parallel_for(n, d * 16, [&](std::size_t row) {
+  parallel_for(n, d * kCostTranscendental, [&](std::size_t row) {
     const Scalar* xr = x.data() + row * d;
     const Scalar* tr = t.data() + row * d;
     Scalar* yr = y_.data() + row * d;
     double loss = 0;
     for (std::size_t i = 0; i < d; ++i) {
       const Scalar xi = xr[i];
-      yr[i] = 1 / (1 + std::exp(-xi));
+      yr[i] = sigmoid(xi);
       // max(x, 0) − x t + log(1 + e^(−|x|)): the exponent is ≤ 0, so nothing overflows.
       loss += std::max(xi, Scalar(0)) - xi * tr[i] + std::log1p(std::exp(-std::abs(xi)));
     }
@@ -48,12 +49,10 @@ Scalar SigmoidWithLoss::forward(const Tensor& x, const Tensor& t) {
   });
   double total = 0;  // summed in sample order: the same result for every thread count
   for (const double l : row_loss_) total += l;
-  has_forward_ = true;
   return static_cast<Scalar>(total / static_cast<double>(n));
 }
 
-Tensor SigmoidWithLoss::backward(Scalar dout) {
-  if (!has_forward_) fail<ValueError>("sigmoid_with_loss: backward called before forward (no loss to differentiate)");
+Tensor SigmoidWithLoss::backward_impl(Scalar dout) {
   const Scalar scale = dout / static_cast<Scalar>(batch_);
   Tensor dx = Tensor::empty(y_.shape());
   for (std::size_t i = 0; i < dx.size(); ++i) dx[i] = (y_[i] - t_[i]) * scale;  // (y − t)/N · dout

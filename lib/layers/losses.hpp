@@ -28,25 +28,25 @@ namespace scratch {
 
 class SigmoidWithLoss : public LossLayer {
  public:
+  SigmoidWithLoss() : LossLayer("sigmoid_with_loss") {}
   std::string name() const override { return "SigmoidWithLoss"; }
-
-  // x: scores (N, …); t: targets, x's shape, every value in [0, 1]. Returns the loss summed over
-  // each sample's outputs and averaged over the N samples. Caches y = σ(x) and a copy of t.
-  // Throws ShapeError for a 0-d x or a t of another shape, ValueError for an empty batch or a
-  // target outside [0, 1] (or NaN).
-  Scalar forward(const Tensor& x, const Tensor& t) override;
-  // dx = (y − t) · dout / N, x's shape: the exact gradient of the loss forward returned.
-  Tensor backward(Scalar dout = 1) override;
 
   // y = σ(x) of the last forward, x's shape: the probabilities, or the reconstructed image.
   const Tensor& probabilities() const { return y_; }
 
  private:
+  // x: scores (N, …); t: targets, x's shape, every value in [0, 1]. Returns the loss summed over
+  // each sample's outputs and averaged over the N samples. Caches y = σ(x) and a copy of t.
+  // Throws ShapeError for a 0-d x or a t of another shape, ValueError for an empty batch or a
+  // target outside [0, 1] (or NaN).
+  Scalar forward_impl(const Tensor& x, const Tensor& t) override;
+  // dx = (y − t) · dout / N, x's shape: the exact gradient of the loss forward returned.
+  Tensor backward_impl(Scalar dout) override;
+
   Tensor y_;                      // σ(x)
   Tensor t_;                      // a copy of the last targets
   std::size_t batch_ = 0;         // N
   std::vector<double> row_loss_;  // per-sample loss, summed in order so the total is thread-independent
-  bool has_forward_ = false;
 };
 
 }  // namespace scratch

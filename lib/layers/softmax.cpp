@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "layers/layer_util.hpp"
 #include "tensor/ops.hpp"
 
 namespace scratch {
@@ -49,43 +48,6 @@ Batch batch_of(const char* op, const Tensor& x) {
   return b;
 }
 
-enum class LabelKind { kOneHot, kIndex };
-
-// Decides whether t is one-hot or class indices for x (see the header) and checks it: ShapeError for
-// the wrong count or width, ValueError for an index that is not a whole number in [0, C).
-LabelKind check_labels(const char* op, const Tensor& x, const Batch& b, const Tensor& t) {
-  const std::string xs = shape_string(x.shape()), ts = shape_string(t.shape());
-  LabelKind kind;
-  if (t.shape() == x.shape()) {
-    kind = LabelKind::kOneHot;
-  } else if (x.ndim() == 1) {
-    if (t.ndim() > 1 || t.size() != 1)
-      fail<ShapeError>(op, ": x ", xs, " is one sample with ", b.c, " classes, so t must be one-hot (", b.c,
-                       ",) or a single class index, got t of shape ", ts);
-    kind = LabelKind::kIndex;
-  } else if (t.shape() == Shape{b.n}) {
-    kind = LabelKind::kIndex;
-  } else if (t.ndim() == 2 && t.shape()[0] == b.n) {
-    fail<ShapeError>(op, ": one-hot labels t ", ts, " have ", t.shape()[1], " columns but x ", xs, " has ", b.c,
-                     " classes (t must be (", b.n, ", ", b.c, ") one-hot, or (", b.n, ",) class indices)");
-  } else if ((t.ndim() == 1 || t.ndim() == 2) && t.shape()[0] != b.n) {
-    fail<ShapeError>(op, ": t ", ts, " holds labels for ", t.shape()[0], " samples but x ", xs, " has ", b.n,
-                     " (one label per row of x)");
-  } else {
-    fail<ShapeError>(op, ": t has shape ", ts, "; for x ", xs, " expected one-hot (", b.n, ", ", b.c,
-                     ") or class indices (", b.n, ",)");
-  }
-  if (kind == LabelKind::kIndex) {
-    for (std::size_t n = 0; n < t.size(); ++n) {
-      const Scalar v = t[n];
-      if (!(v >= 0 && v < static_cast<Scalar>(b.c) && v == std::floor(v)))
-        fail<ValueError>(op, ": label t[", n, "] = ", v, " is not a class index: indices must be whole numbers in [0, ",
-                         b.c, ") since x ", xs, " has ", b.c, " classes");
-    }
-  }
-  return kind;
-}
-
 }  // namespace
 
 // ---- softmax and the book's cross-entropy error ----
@@ -105,7 +67,7 @@ Tensor softmax(const Tensor& x) {
 
 Scalar cross_entropy_error(const Tensor& y, const Tensor& t) {
   const Batch b = batch_of("cross_entropy_error", y);
-  const LabelKind kind = check_labels("cross_entropy_error", y, b, t);
+  const LabelFormat format = label_format("cross_entropy_error", y.shape(), t);
   // y must be probabilities. Scores passed by mistake give log of a negative number (NaN) or a
   // negative "loss"; NaN itself passes through, so a diverging network stays visible.
   for (std::size_t i = 0; i < y.size(); ++i) {
@@ -116,7 +78,7 @@ Scalar cross_entropy_error(const Tensor& y, const Tensor& t) {
                        "SoftmaxWithLoss, which takes scores)");
   }
   double total = 0;  // serial sum in double: deterministic and accurate
-  if (kind == LabelKind::kIndex) {
+  if (format == LabelFormat::kIndex) {
     for (std::size_t n = 0; n < b.n; ++n)
       total -= std::log(y[n * b.c + static_cast<std::size_t>(t[n])] + kCrossEntropyDelta);
   } else {
@@ -128,15 +90,12 @@ Scalar cross_entropy_error(const Tensor& y, const Tensor& t) {
 
 // ---- Softmax layer: y = softmax(x), dx = y ⊙ (dout − Σ_j dout_j y_j) ----
 
-Tensor Softmax::forward(const Tensor& x) {
-  has_forward_ = false;  // a forward that throws leaves nothing for backward to use
+Tensor Softmax::forward_impl(const Tensor& x) {
   y_ = softmax(x);
-  has_forward_ = true;
   return y_;  // a copy
 }
 
-Tensor Softmax::backward(const Tensor& dout) {
-  detail::check_backward("softmax", has_forward_, dout, y_.shape());
+Tensor Softmax::backward_impl(const Tensor& dout) {
   Tensor dx = Tensor::empty(dout.shape());
   const std::size_t c = y_.shape().back();
   const std::size_t rows = c == 0 ? 0 : y_.size() / c;
@@ -154,28 +113,21 @@ Tensor Softmax::backward(const Tensor& dout) {
 
 // ---- Log layer: y = log(x), dx = dout / x ----
 
-Tensor Log::forward(const Tensor& x) {
+Tensor Log::forward_impl(const Tensor& x) {
   x_ = x;  // reuses x_'s memory when the shape is unchanged
-  has_forward_ = true;
   return log(x);
 }
 
-Tensor Log::backward(const Tensor& dout) {
-  detail::check_backward("log", has_forward_, dout, x_.shape());
-  Tensor dx = Tensor::empty(dout.shape());
-  const Scalar* g = dout.data();
-  const Scalar* x = x_.data();
-  Scalar* out = dx.data();
-  detail::for_each_element(dout.size(), [&](std::size_t i) { out[i] = g[i] / x[i]; });
-  return dx;
+Tensor Log::backward_impl(const Tensor& dout) {
+  return apply(dout, x_, [](Scalar g, Scalar x) { return g / x; });
 }
 
 // ---- SoftmaxWithLoss: loss = mean_n [log Σ_j exp(x_nj − m_n) − (x_n,t_n − m_n)], dx = (y − t)/N ----
 
-Scalar SoftmaxWithLoss::forward(const Tensor& x, const Tensor& t) {
-  has_forward_ = false;  // a forward that throws leaves nothing for backward to use
+Scalar SoftmaxWithLoss::forward_impl(const Tensor& x, const Tensor& t) {
   const Batch b = batch_of("softmax_with_loss", x);
-  const bool one_hot = check_labels("softmax_with_loss", x, b, t) == LabelKind::kOneHot;
+  labels_ = label_format("softmax_with_loss", x.shape(), t);
+  const bool one_hot = labels_ == LabelFormat::kOneHot;
   if (one_hot) {
     // (y − t)/N is the gradient only when each row of t sums to 1; anything else is a labelling bug.
     for (std::size_t n = 0; n < b.n; ++n) {
@@ -186,7 +138,6 @@ Scalar SoftmaxWithLoss::forward(const Tensor& x, const Tensor& t) {
                          " sums to ", row_sum, ", not 1 (each row must be one-hot or a probability distribution)");
     }
   }
-  labels_ = one_hot ? Labels::kOneHot : Labels::kIndex;
   batch_ = b.n;
   y_.resize(x.shape());
   t_ = t;
@@ -209,16 +160,14 @@ Scalar SoftmaxWithLoss::forward(const Tensor& x, const Tensor& t) {
   });
   double total = 0;  // summed in sample order: the same result for every thread count
   for (Scalar l : row_loss_) total += l;
-  has_forward_ = true;
   return static_cast<Scalar>(total / static_cast<double>(b.n));
 }
 
-Tensor SoftmaxWithLoss::backward(Scalar dout) {
-  if (!has_forward_) fail<ValueError>("softmax_with_loss: backward called before forward (no loss to differentiate)");
+Tensor SoftmaxWithLoss::backward_impl(Scalar dout) {
   const Scalar scale = dout / static_cast<Scalar>(batch_);
   Tensor dx = Tensor::empty(y_.shape());
   const std::size_t c = y_.shape().back();
-  if (labels_ == Labels::kOneHot) {
+  if (labels_ == LabelFormat::kOneHot) {
     for (std::size_t i = 0; i < dx.size(); ++i) dx[i] = (y_[i] - t_[i]) * scale;  // (y − t)/N · dout
   } else {
     for (std::size_t i = 0; i < dx.size(); ++i) dx[i] = y_[i] * scale;

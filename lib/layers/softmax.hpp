@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "layers/layer.hpp"
+#include "tensor/labels.hpp"
 
 namespace scratch {
 
@@ -39,62 +40,60 @@ Scalar cross_entropy_error(const Tensor& y, const Tensor& t);
 
 class Softmax : public Layer {
  public:
+  Softmax() : Layer("softmax") {}
   std::string name() const override { return "Softmax"; }
 
-  // x (any shape, rows along the last axis) → y = softmax(x). Caches a copy of y.
-  Tensor forward(const Tensor& x) override;
-  // dout → dx = y ⊙ (dout − Σ_j dout_j y_j), the softmax Jacobian (diag(y) − y yᵀ) times dout,
-  // row by row, without building the C×C Jacobian.
-  Tensor backward(const Tensor& dout) override;
-
  private:
+  // x (any shape, rows along the last axis) → y = softmax(x); caches a copy of y.
+  Tensor forward_impl(const Tensor& x) override;
+  // dx = y ⊙ (dout − Σ_j dout_j y_j), the softmax Jacobian (diag(y) − y yᵀ) times dout, row by row,
+  // without building the C×C Jacobian.
+  Tensor backward_impl(const Tensor& dout) override;
   Tensor y_;
-  bool has_forward_ = false;
 };
 
 class Log : public Layer {
  public:
+  Log() : Layer("log") {}
   std::string name() const override { return "Log"; }
 
-  // x (any shape) → y = log(x) (natural log). Caches a copy of x. No epsilon is added (one seed
-  // used log(x + 1e-12), which shifts every value): log(0) is −∞ and log of a negative number NaN,
-  // exactly as in IEEE arithmetic and NumPy. Feed it softmax probabilities, which are > 0 unless
-  // they underflow; use SoftmaxWithLoss when you need a loss that never sees log(0).
-  Tensor forward(const Tensor& x) override;
-  // dout → dx = dout / x. At x = 0 this is ±∞ where dout ≠ 0 and NaN where dout = 0 (0/0).
-  Tensor backward(const Tensor& dout) override;
-
  private:
+  // y = log(x) (natural log); caches a copy of x. No epsilon is added (one seed used log(x + 1e-12),
+  // which shifts every value): log(0) is −∞ and log of a negative number NaN, exactly as in IEEE
+  // arithmetic and NumPy. Feed it softmax probabilities, which are > 0 unless they underflow; use
+  // SoftmaxWithLoss when you need a loss that never sees log(0).
+  Tensor forward_impl(const Tensor& x) override;
+  // dx = dout / x. At x = 0 this is ±∞ where dout ≠ 0 and NaN where dout = 0 (0/0).
+  Tensor backward_impl(const Tensor& dout) override;
   Tensor x_;
-  bool has_forward_ = false;
 };
 
 // Softmax followed by the cross-entropy loss, fused: the composition has the simple gradient
 // (y − t)/N, and computing the loss through log-softmax needs no epsilon and never takes log(0).
 class SoftmaxWithLoss : public LossLayer {
  public:
+  SoftmaxWithLoss() : LossLayer("softmax_with_loss") {}
   std::string name() const override { return "SoftmaxWithLoss"; }
 
+  // y = softmax(x) of the last forward, x's shape.
+  const Tensor& probabilities() const { return y_; }
+
+ protected:  // protected, not private: chapter 3 derives a deliberately broken copy
   // x: scores (N, C), or (C,) for one sample (a batch of one); t: one-hot (N, C) or indices (N,),
   // see above. Returns the LOSS averaged over the batch (one seed returned the probabilities).
   // Caches y = softmax(x) and t. Throws ShapeError for labels of the wrong count or width,
   // ValueError for an index that is not a whole number in [0, C), a one-hot row that does not sum
   // to 1, or an empty batch.
-  Scalar forward(const Tensor& x, const Tensor& t) override;
+  Scalar forward_impl(const Tensor& x, const Tensor& t) override;
   // dx = (y − t) · dout / N, shaped like x: the exact gradient of the loss forward returned.
-  Tensor backward(Scalar dout = 1) override;
-
-  // y = softmax(x) of the last forward, x's shape.
-  const Tensor& probabilities() const { return y_; }
+  Tensor backward_impl(Scalar dout) override;
 
  private:
-  enum class Labels { kOneHot, kIndex };
   Tensor y_;                      // softmax(x), x's shape
   Tensor t_;                      // a copy of the last labels
-  Labels labels_ = Labels::kIndex;
+  LabelFormat labels_ = LabelFormat::kIndex;
   std::size_t batch_ = 0;         // N
   std::vector<Scalar> row_loss_;  // per-sample loss, summed in order so the total is thread-independent
-  bool has_forward_ = false;
 };
 
 }  // namespace scratch

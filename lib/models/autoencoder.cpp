@@ -35,9 +35,7 @@ Tensor Autoencoder::encode(const Tensor& x) { return sigmoid_.forward(encoder_.f
 
 Tensor Autoencoder::scores(const Tensor& x) { return decoder_.forward(encode(x)); }
 
-Tensor Autoencoder::reconstruct(const Tensor& x) {
-  return apply(scores(x), [](Scalar s) { return 1 / (1 + std::exp(-s)); });
-}
+Tensor Autoencoder::reconstruct(const Tensor& x) { return sigmoid(scores(x)); }
 
 Scalar Autoencoder::forward(const Tensor& x, const Tensor& t) { return loss_layer_.forward(scores(x), t); }
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "tensor/labels.hpp"
 #include "tensor/ops.hpp"
 
 namespace scratch {
@@ -58,13 +59,8 @@ Tensor SimpleCBOW::hidden(const Tensor& contexts) {
     fail<ShapeError>("SimpleCBOW: contexts has shape ", shape_string(contexts.shape()),
                      " but must be (N, 2): the ids of the word before and the word after each target",
                      " (create_contexts_target with window_size 1)");
-  for (std::size_t i = 0; i < contexts.size(); ++i) {
-    const Scalar id = contexts[i];
-    if (!(id >= 0 && id < static_cast<Scalar>(v) && id == std::floor(id)))
-      fail<ValueError>("SimpleCBOW: context id ", id, " at (", i / kContextWords, ", ", i % kContextWords,
-                       ") is not a word id: ids must be whole numbers in [0, ", v, ") for a vocabulary of ", v,
-                       " words");
-  }
+  check_class_indices("SimpleCBOW", contexts, v, "contexts",
+                      [&] { return concat("(word ids of a vocabulary of ", v, " words)"); });
   one_hot_column(contexts, 0, v, one_hot0_);
   one_hot_column(contexts, 1, v, one_hot1_);
   Tensor h = in_layer0_.forward(one_hot0_);  // (N, H): row c0 of W_in

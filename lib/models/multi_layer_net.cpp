@@ -59,10 +59,16 @@ MultiLayerNet::MultiLayerNet(std::size_t input_size, const std::vector<std::size
     biases_.push_back(make_param(concat("b", l + 1), Tensor::zeros({fan_out})));
     add(std::make_unique<Affine>(weights_.back(), biases_.back()));
     if (l + 1 == affine_layers) break;  // the scores go straight into the loss
-    if (options.activation == Activation::kRelu) {
-      add(std::make_unique<Relu>());
-    } else {
-      add(std::make_unique<Sigmoid>());
+    switch (options.activation) {
+      case Activation::kRelu:
+        add(std::make_unique<Relu>());
+        break;
+      case Activation::kSigmoid:
+        add(std::make_unique<Sigmoid>());
+        break;
+      case Activation::kTanh:
+        add(std::make_unique<Tanh>());
+        break;
     }
   }
   set_loss(std::make_unique<SoftmaxWithLoss>());
@@ -84,7 +90,9 @@ std::size_t MultiLayerNet::parameter_count() const {
 }
 
 std::string MultiLayerNet::architecture() const {
-  const char* activation = options_.activation == Activation::kRelu ? "Relu" : "Sigmoid";
+  const char* activation = options_.activation == Activation::kRelu      ? "Relu"
+                           : options_.activation == Activation::kSigmoid ? "Sigmoid"
+                                                                         : "Tanh";
   std::string init;
   switch (options_.init) {
     case WeightInit::kHe:

@@ -5,7 +5,7 @@
 //   x (N, D) → Affine(W1 (D, H1), b1) → act → Affine(W2 (H1, H2), b2) → act → …
 //            → Affine(Wk (Hk−1, Hk), bk) → act → Affine(Wk+1 (Hk, C), bk+1) → SoftmaxWithLoss
 //
-// act is Relu (default) or Sigmoid. The output scores go straight into SoftmaxWithLoss: there is
+// act is Relu (default), Sigmoid or Tanh. The output scores go straight into SoftmaxWithLoss: there is
 // no activation after the last Affine (a seed put a ReLU there).
 //
 // Initial weights. W_l = std_l · N(0, 1), with std_l chosen from the layer's fan-in n (W_l's rows):
@@ -26,7 +26,7 @@
 
 namespace scratch {
 
-enum class Activation { kRelu, kSigmoid };
+enum class Activation { kRelu, kSigmoid, kTanh };
 
 enum class WeightInit { kHe, kXavier, kFixed };
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "tensor/labels.hpp"
 #include "train/dedup.hpp"
 
 namespace scratch {
@@ -12,21 +13,48 @@ LossLayer& Sequential::loss_layer() {
   return *loss_;
 }
 
-Tensor Sequential::predict(const Tensor& x) {
+void Sequential::set_input_grad(InputGrad mode) {
+  input_grad_ = mode;
+  if (!layers_.empty()) layers_.front()->set_input_grad(mode);
+}
+
+void Sequential::set_mode(Mode mode) {
+  Model::set_mode(mode);
+  for (const auto& layer : layers_) layer->set_mode(mode);
+}
+
+Tensor Sequential::run(const Tensor& x) {
   if (layers_.empty()) fail<ValueError>("Sequential::predict: the network has no layers");
   Tensor y = layers_.front()->forward(x);
   for (std::size_t i = 1; i < layers_.size(); ++i) y = layers_[i]->forward(y);
   return y;
 }
 
-Scalar Sequential::forward(const Tensor& x, const Tensor& t) { return loss_layer().forward(predict(x), t); }
+Tensor Sequential::predict(const Tensor& x) {
+  const Mode was = mode();
+  set_mode(Mode::kInference);
+  try {
+    Tensor y = run(x);
+    set_mode(was);
+    return y;
+  } catch (...) {
+    set_mode(was);
+    throw;
+  }
+}
+
+Scalar Sequential::forward(const Tensor& x, const Tensor& t) { return loss_layer().forward(run(x), t); }
 
 void Sequential::backward() {
   Tensor dout = loss_layer().backward(1);
-  for (std::size_t i = layers_.size(); i-- > 0;) {
-    layers_[i]->set_input_grad(i == 0 ? input_grad_ : InputGrad::kCompute);
-    dout = layers_[i]->backward(dout);
-  }
+  for (std::size_t i = layers_.size(); i-- > 0;) dout = layers_[i]->backward(dout);
+}
+
+std::vector<Buffer> Sequential::buffers() const {
+  std::vector<Buffer> all;
+  for (std::size_t i = 0; i < layers_.size(); ++i)
+    for (const Buffer& b : layers_[i]->buffers()) all.push_back({concat(layers_[i]->name(), i + 1, "/", b.name), b.value});
+  return all;
 }
 
 std::vector<ParamUse> Sequential::params() const {
@@ -70,14 +98,11 @@ Scalar accuracy_of(const Tensor& scores, const Tensor& t) {
   if (n == 0) fail<ShapeError>("accuracy: the batch is empty");
   if (classes == 0)
     fail<ShapeError>("accuracy: scores have shape ", shape_string(scores.shape()), ", i.e. no classes to choose from");
-  if (!one_hot) {
-    // An index outside [0, C) can never equal a prediction: it would silently count as wrong.
-    for (std::size_t i = 0; i < n; ++i)
-      if (!(t[i] >= 0 && t[i] < static_cast<Scalar>(classes) && t[i] == std::floor(t[i])))
-        fail<ValueError>("accuracy: label t[", i, "] = ", t[i],
-                         " is not a class index: indices must be whole numbers in [0, ", classes, ") since the scores ",
-                         shape_string(scores.shape()), " have ", classes, " classes");
-  }
+  // An index outside [0, C) can never equal a prediction: it would silently count as wrong.
+  if (!one_hot)
+    check_class_indices("accuracy", t, classes, "label t", [&] {
+      return concat("since the scores ", shape_string(scores.shape()), " have ", classes, " classes");
+    });
   const Tensor predicted = scores.argmax(1);
   const Tensor truth = one_hot ? t.argmax(1) : t;
   std::size_t correct = 0;

@@ -56,6 +56,16 @@ void binary_into(const Tensor& a, const Tensor& b, Tensor& out, F f) {
     return;
   }
   const Shape& shape = out.shape();
+  const std::size_t width = shape.empty() ? 1 : shape.back();
+  if (a.size() == n && b.size() == width && b.ndim() >= 1 && b.shape().back() == width && width > 0) {
+    // A row vector against every row of a matrix (y += b in Affine): contiguous rows, no index arithmetic.
+    parallel_for(n / width, width * kCostSimple, [=](std::size_t row) {
+      const Scalar* ra = pa + row * width;
+      Scalar* ro = po + row * width;
+      for (std::size_t j = 0; j < width; ++j) ro[j] = f(ra[j], pb[j]);
+    });
+    return;
+  }
   const auto sa = broadcast_strides(a.shape(), shape);
   const auto sb = broadcast_strides(b.shape(), shape);
   const std::size_t inner = shape.empty() ? 1 : shape.back();
@@ -157,6 +167,7 @@ Tensor sqrt(const Tensor& x) { return apply(x, [](Scalar v) { return std::sqrt(v
 Tensor abs(const Tensor& x) { return apply(x, [](Scalar v) { return std::abs(v); }); }
 Tensor square(const Tensor& x) { return apply(x, [](Scalar v) { return v * v; }); }
 Tensor tanh(const Tensor& x) { return apply(x, [](Scalar v) { return std::tanh(v); }, kLibm); }
+Tensor sigmoid(const Tensor& x) { return apply(x, [](Scalar v) { return sigmoid(v); }, kLibm); }
 Tensor pow(const Tensor& x, Scalar p) { return apply(x, [p](Scalar v) { return std::pow(v, p); }, kLibm); }
 Tensor maximum(const Tensor& x, Scalar s) { return apply(x, [s](Scalar v) { return Max{}(v, s); }); }
 Tensor minimum(const Tensor& x, Scalar s) { return apply(x, [s](Scalar v) { return Min{}(v, s); }); }

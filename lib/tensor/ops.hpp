@@ -8,6 +8,8 @@
 // `*` is elementwise; the matrix product is matmul() in tensor/matmul.hpp.
 #pragma once
 
+#include <cmath>
+
 #include "core/parallel.hpp"
 #include "tensor/tensor.hpp"
 
@@ -36,6 +38,10 @@ Tensor sqrt(const Tensor& x);
 Tensor abs(const Tensor& x);
 Tensor square(const Tensor& x);
 Tensor tanh(const Tensor& x);
+// σ(x) = 1 / (1 + exp(−x)), the logistic sigmoid: one formula for the Sigmoid layer, SigmoidWithLoss
+// and the autoencoder. For x < −745 (double) exp(−x) overflows to ∞ and σ is 0, the right limit.
+inline Scalar sigmoid(Scalar x) { return Scalar(1) / (Scalar(1) + std::exp(-x)); }
+Tensor sigmoid(const Tensor& x);
 Tensor pow(const Tensor& x, Scalar p);
 Tensor maximum(const Tensor& x, Scalar s);  // np.maximum(x, s): ReLU is maximum(x, 0)
 Tensor minimum(const Tensor& x, Scalar s);
@@ -57,6 +63,27 @@ Tensor apply(const Tensor& x, F f, std::size_t cost_per_element = kCostSimple) {
   Scalar* out = y.data();
   parallel_for_chunks(x.size(), cost_per_element, [in, out, &f](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) out[i] = f(in[i]);
+  });
+  return y;
+}
+
+}  // namespace scratch
+
+namespace scratch {
+
+// out[i] = f(a[i], b[i]) for two tensors of one shape (no broadcasting); the result has that shape.
+// Throws ShapeError when the shapes differ. Same threading rule as apply above.
+template <class F>
+Tensor apply(const Tensor& a, const Tensor& b, F f, std::size_t cost_per_element = kCostSimple) {
+  if (a.shape() != b.shape())
+    fail<ShapeError>("apply: the two tensors have shapes ", shape_string(a.shape()), " and ", shape_string(b.shape()),
+                     "; an elementwise function of two tensors needs equal shapes");
+  Tensor y = Tensor::empty(a.shape());
+  const Scalar* pa = a.data();
+  const Scalar* pb = b.data();
+  Scalar* out = y.data();
+  parallel_for_chunks(a.size(), cost_per_element, [pa, pb, out, &f](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) out[i] = f(pa[i], pb[i]);
   });
   return y;
 }

@@ -16,7 +16,7 @@ BOOST_AUTO_TEST_CASE(one_hot_and_back) {
   expect_mentions(error_message<ValueError>([] {
                     one_hot(Tensor::from_vector({2}, {1, 3}), 3);
                   }),
-                  "indices[1] = 3 is not a class number in [0, 3)");
+                  "indices[1] = 3 is not a class index: indices must be whole numbers in [0, 3) for 3 classes");
   BOOST_CHECK_THROW(one_hot(Tensor::from_vector({1}, {0.5}), 3), ValueError);
   BOOST_CHECK_THROW(one_hot(Tensor::from_vector({1}, {-1}), 3), ValueError);
   BOOST_CHECK_THROW(one_hot(Tensor::zeros({2, 2}), 3), ShapeError);

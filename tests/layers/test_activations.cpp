@@ -1,4 +1,4 @@
-// test_activations.cpp — Relu and Sigmoid: hand-computed values, gradient checks, the seeds' bugs.
+// test_activations.cpp — Relu, Sigmoid and Tanh: hand-computed values, gradient checks, the seeds' bugs.
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -107,6 +107,27 @@ BOOST_AUTO_TEST_CASE(sigmoid_gradient_check_on_several_shapes) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(tanh_forward_and_backward_by_hand) {
+  // tanh(0) = 0;  tanh(ln 2) = (2 − 1/2)/(2 + 1/2) = 3/5;  tanh(−ln 2) = −3/5.
+  Tanh tanh_layer;
+  const Scalar ln2 = std::log(Scalar(2));
+  const Tensor x = Tensor::from_vector({3}, {0, ln2, -ln2});
+  expect_allclose(tanh_layer.forward(x), Tensor::from_vector({3}, {0, 0.6, -0.6}));
+  // 1 − y² = 1, 16/25, 16/25;  dx = dout ⊙ (1 − y²) = 1·1, 5·0.64, −2·0.64
+  const Tensor dout = Tensor::from_vector({3}, {1, 5, -2});
+  expect_allclose(tanh_layer.backward(dout), Tensor::from_vector({3}, {1, 3.2, -1.28}));
+}
+
+BOOST_AUTO_TEST_CASE(tanh_gradient_check_and_saturation) {
+  for (const Shape& shape : {Shape{3, 4}, Shape{2, 2, 3}, Shape{5}}) {
+    Tanh tanh_layer;
+    check_layer_gradients(tanh_layer, seeded_randn(shape, 31 + shape.size()));
+  }
+  Tanh tanh_layer;
+  expect_allclose(tanh_layer.forward(Tensor::from_vector({2}, {-1000, 1000})), Tensor::from_vector({2}, {-1, 1}));
+  expect_allclose(tanh_layer.backward(Tensor::ones({2})), Tensor::zeros({2}));  // saturated: no gradient, no NaN
+}
+
 BOOST_AUTO_TEST_CASE(layers_match_tensor_op_formulas_on_a_large_parallel_input) {
   // 300 × 1000 elements: enough for the chunked loops to run in parallel. The reference is the
   // same math written with whole-tensor ops (tensor/ops.hpp).
@@ -120,6 +141,11 @@ BOOST_AUTO_TEST_CASE(layers_match_tensor_op_formulas_on_a_large_parallel_input) 
   expect_allclose(sigmoid.forward(x), y, scratch::test::kExactRtol, 0, "sigmoid y");
   expect_allclose(sigmoid.backward(dout), dout * y * (1.0 - y), scratch::test::kCloseRtol,
                   scratch::test::kCloseAtol, "sigmoid dx");
+  Tanh tanh_layer;
+  const Tensor th = tanh(x);
+  expect_allclose(tanh_layer.forward(x), th, 0, 0, "tanh y");
+  expect_allclose(tanh_layer.backward(dout), dout * (1.0 - th * th), scratch::test::kExactRtol,
+                  scratch::test::kExactAtol, "tanh dx");
 }
 
 BOOST_AUTO_TEST_CASE(backward_checks_dout_and_order) {

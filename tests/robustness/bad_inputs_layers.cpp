@@ -52,7 +52,7 @@ BadInputs layer_bad_inputs() {
       {"Affine: one sample with the wrong feature count",
        [] { Affine(param({4, 2}), bias(2)).forward(zeros({3})); }, S, {"affine", "(3,)", "4 input features"}},
       {"Affine: 0-d x",
-       [] { Affine(param({4, 2}), bias(2)).forward(Tensor::scalar(1)); }, S, {"affine", "0-d", "D = 4"}},
+       [] { Affine(param({4, 2}), bias(2)).forward(Tensor::scalar(1)); }, S, {"affine", "0-d", "expected a batch (N, D) or one sample (D,)"}},
       {"Affine: tied W with the wrong feature count",
        [] { Affine(param({4, 3}), bias(4), Use::kTransposed).forward(zeros({2, 4})); }, S,
        {"affine", "(2, 4)", "3 input features", "used transposed"}},
