@@ -62,6 +62,7 @@ void MnistDataset::batch(const std::vector<std::size_t>& order, std::size_t begi
   // per batch of 100). The rows are split between threads like the first layer's product x·W will
   // split them, so each core converts the rows it reads next (core/parallel.hpp, kCostOperandElement).
   const Scalar divisor = options_.pixels == PixelScale::kUnit ? Scalar(255) : Scalar(1);
+  const bool in_float32 = options_.pixels == PixelScale::kUnitFloat32;  // the book's float32 division
   constexpr std::size_t kAhead = 4;
   constexpr std::size_t kCacheLine = 64;
   Scalar* out = x.data();
@@ -72,7 +73,10 @@ void MnistDataset::batch(const std::vector<std::size_t>& order, std::size_t begi
     }
     const std::uint8_t* src = pixels(order[begin + b]);
     Scalar* dst = out + b * kMnistPixels;
-    for (std::size_t p = 0; p < kMnistPixels; ++p) dst[p] = Scalar(src[p]) / divisor;
+    if (in_float32)
+      for (std::size_t p = 0; p < kMnistPixels; ++p) dst[p] = Scalar(float(src[p]) / 255.0f);
+    else
+      for (std::size_t p = 0; p < kMnistPixels; ++p) dst[p] = Scalar(src[p]) / divisor;
   });
   if (options_.labels == LabelFormat::kOneHot) {
     t.fill(0);

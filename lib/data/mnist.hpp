@@ -8,6 +8,7 @@
 //
 // The book's load_mnist(normalize, flatten, one_hot_label) options, as enums:
 //   PixelScale::kUnit   x = pixel / 255 in [0, 1]      kByte: x = pixel in 0 … 255
+//              kUnitFloat32  x = float32(pixel) / 255 in float, widened: the book's exact values
 //   ImageLayout::kFlat  x (B, 784)                     kImage: x (B, 1, 28, 28), channel first
 //   LabelFormat::kIndex t (B,) the digit 0 … 9         kOneHot: t (B, 10)
 //
@@ -40,9 +41,15 @@ inline constexpr const char* kMnistTrainLabels = "train-labels-idx1-ubyte";
 inline constexpr const char* kMnistTestImages = "t10k-images-idx3-ubyte";
 inline constexpr const char* kMnistTestLabels = "t10k-labels-idx1-ubyte";
 
+// Every chapter uses kUnit (the default): pixel / 255 divided in Scalar, the nearest double to the
+// true quotient. The book's normalize=True divides in float32 (x.astype(np.float32) / 255.0) and
+// then multiplies by float64 weights, so its inputs are the float32 quotients widened to double:
+// kUnitFloat32, used by chapter 4's --rng numpy to replay the book. The two differ from the 8th
+// significant digit on (1/255: 0.00392156862745098 against 0.003921568859368563); 0 and 1 agree.
 enum class PixelScale {
-  kUnit,  // pixel / 255, in [0, 1] (the book's normalize=True)
-  kByte,  // the pixel value 0 … 255 as a Scalar
+  kUnit,         // pixel / 255 in Scalar, in [0, 1]: normalize=True without float32's rounding
+  kByte,         // the pixel value 0 … 255 as a Scalar
+  kUnitFloat32,  // float(pixel) / 255.0f, correctly rounded to float, then widened: the book's values
 };
 
 enum class ImageLayout {

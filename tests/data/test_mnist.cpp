@@ -77,6 +77,32 @@ BOOST_AUTO_TEST_CASE(byte_pixels_image_layout_and_one_hot_labels) {
   expect_allclose(t, expected);
 }
 
+BOOST_AUTO_TEST_CASE(unit_float32_pixels_are_the_books_float32_quotients) {
+  if (kScalarIsFloat) return;  // in a float build kUnit and kUnitFloat32 hold the same floats
+  TinyMnist files;
+  const MnistDataset data(files.images, files.labels, {PixelScale::kUnitFloat32, ImageLayout::kFlat, LabelFormat::kIndex});
+  Tensor x, t;
+  data.batch(kOrder, 2, 3, x, t);  // sample 0, whose pixel p is p for p < 256
+  // The book: x.astype(np.float32); x /= 255.0. NumPy 1.24.2, printed with
+  // print([repr(float(np.float32(p)/np.float32(255.0))) for p in (1, 2, 3, 50, 128, 171, 254)])
+  const std::vector<std::size_t> p = {1, 2, 3, 50, 128, 171, 254};
+  const std::vector<double> numpy = {0.003921568859368563, 0.007843137718737125, 0.0117647061124444,
+                                     0.19607843458652496,  0.501960813999176,    0.6705882549285889,
+                                     0.9960784316062927};
+  for (std::size_t i = 0; i < p.size(); ++i) BOOST_TEST(static_cast<double>(x(0, p[i])) == numpy[i]);
+  BOOST_TEST(x(0, 0) == 0);
+  BOOST_TEST(x(0, 255) == 1);
+  // All 256 values, summed in order. x = np.arange(256, dtype=np.uint8).astype(np.float32); x /= 255.0
+  // print(repr(float(np.cumsum(x.astype(np.float64))[-1])))
+  double sum = 0;
+  for (std::size_t q = 0; q < 256; ++q) sum += static_cast<double>(x(0, q));
+  BOOST_TEST(sum == 128.0000025429763);
+  // kUnit, the chapters' default, keeps the double quotient: 1/255 = 0.00392156862745098 (repr(1/255.0)).
+  const MnistDataset unit(files.images, files.labels);
+  unit.batch(kOrder, 2, 3, x, t);
+  BOOST_TEST(static_cast<double>(x(0, 1)) == 0.00392156862745098);
+}
+
 BOOST_AUTO_TEST_CASE(set_options_changes_later_batches_and_buffers_are_reused) {
   TinyMnist files;
   MnistDataset data(files.images, files.labels);
