@@ -4,7 +4,8 @@
 find_program(SCRATCH_BASH bash)
 if(SCRATCH_BASH)
   add_test(NAME data_fetch_mnist COMMAND ${SCRATCH_BASH} ${CMAKE_SOURCE_DIR}/data/test_fetch_mnist.sh)
-  set_tests_properties(data_fetch_mnist PROPERTIES TIMEOUT 120)
+  # About 10 s on an idle machine; shared, loaded build machines have needed 80 s.
+  set_tests_properties(data_fetch_mnist PROPERTIES TIMEOUT 300)
 else()
   message(STATUS "bash not found: the test of data/fetch_mnist.sh is not registered")
 endif()

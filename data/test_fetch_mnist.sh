@@ -6,7 +6,8 @@ set -uo pipefail
 
 fetch="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/fetch_mnist.sh"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+mounts=()  # tiny tmpfs disks of the full-disk and read-only cases, unmounted at the end
+trap 'for m in "${mounts[@]}"; do umount -l "$m"; done; rm -rf "$tmp"' EXIT
 
 names=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 passed=0 failed=0
@@ -132,7 +133,99 @@ check "no temporary folder is left" test -z "$(find "$dest" -mindepth 1 -name '*
 check "the next run completes it" run_fetch
 check "everything is right after the interruption" all_same_as_source
 
-# ---- 8. real default checksums reject the fake files (the overrides are what made them pass) ----
+# ---- 8. kill -9 leaves the temporary folder; the next run removes it once its process is gone ----
+sleep 0 & dead=$!; wait "$dead"
+sleep 600 & alive=$!
+mkdir -p "$dest/.fetch.tmp.$dead.AbC123" "$dest/.fetch.tmp.$alive.XyZ789" "$dest/.fetch.tmp.keepme" "$dest/.fetch.tmp.$dead.short"
+printf 'half a file' >"$dest/.fetch.tmp.$dead.AbC123/train-images-idx3-ubyte.gz"
+no_sources
+check "a run after a killed one succeeds" run_fetch
+check "the dead run's temporary folder is removed" test ! -e "$dest/.fetch.tmp.$dead.AbC123"
+check "the removal is reported" output_mentions "left by an interrupted run (process $dead, no longer running)"
+check "a live process's temporary folder is kept" test -d "$dest/.fetch.tmp.$alive.XyZ789"
+check "names that are not ours are kept" test -d "$dest/.fetch.tmp.keepme" -a -d "$dest/.fetch.tmp.$dead.short"
+kill "$alive"; wait "$alive" 2>/dev/null
+rm -rf "$dest/.fetch.tmp.$alive.XyZ789" "$dest/.fetch.tmp.keepme" "$dest/.fetch.tmp.$dead.short"
+
+# ---- 9. a raw copy that is not MNIST is moved out of the loader's way (it reads name when name.gz is missing) ----
+rm "$dest/t10k-labels-idx1-ubyte.gz"
+printf 'not mnist' >"$dest/t10k-labels-idx1-ubyte"
+export SCRATCH_MNIST_MIRRORS="file://$tmp/mirror"
+check "a wrong raw copy does not stop the fetch" run_fetch
+check "it is reported as not MNIST" output_mentions "the raw copy $dest/t10k-labels-idx1-ubyte is not the MNIST file"
+check "it is no longer where the loader reads" test ! -e "$dest/t10k-labels-idx1-ubyte"
+check "it is kept as .rejected" test "$(cat "$dest/t10k-labels-idx1-ubyte.rejected")" == "not mnist"
+check "the file came from the mirror" same_as_source t10k-labels-idx1-ubyte
+rm "$dest/t10k-labels-idx1-ubyte.rejected"
+
+# A tmpfs of `size` on $1 (root, or a capable container); false with a SKIP line when not permitted.
+tiny_disk() {
+  mkdir -p "$1"
+  if ! mount -t tmpfs -o "size=$2" tmpfs "$1" 2>"$tmp/mount.err"; then
+    echo "SKIP: ${3}: cannot mount a tmpfs here ($(tail -n1 "$tmp/mount.err"))"
+    return 1
+  fi
+  mounts+=("$1")
+}
+fill_disk_but() {  # leaves about $2 KB free on the disk at $1
+  local free_kb
+  free_kb=$(($(stat -f -c '%a * %S' "$1") / 1024))
+  head -c "$(((free_kb - $2) * 1024))" /dev/zero >"$1/filler"
+}
+not_in_output() { ! grep -qF -- "$1" "$tmp/out" || { echo "  output has '$1':"; sed 's/^/    /' "$tmp/out"; return 1; }; }
+
+# ---- 10. a full disk: said so, no good file blamed, nothing partial left ----
+big=$tmp/big  # fake files big enough not to fit in what is left
+mkdir -p "$big/mirror"
+for name in "${names[@]}"; do
+  head -c 40000 /dev/urandom >"$big/$name"
+  gzip -c "$big/$name" >"$big/mirror/$name.gz"
+done
+with_big_md5() {
+  SCRATCH_MNIST_MD5_TRAIN_IMAGES=$(md5_of "$big/train-images-idx3-ubyte") SCRATCH_MNIST_MD5_TRAIN_LABELS=$(md5_of "$big/train-labels-idx1-ubyte") \
+    SCRATCH_MNIST_MD5_TEST_IMAGES=$(md5_of "$big/t10k-images-idx3-ubyte") SCRATCH_MNIST_MD5_TEST_LABELS=$(md5_of "$big/t10k-labels-idx1-ubyte") "$@"
+}
+if tiny_disk "$tmp/full" 256k "full disk"; then
+  # (a) the four genuine raw copies are there, but there is no room for their .gz
+  cp "$big"/*-ubyte "$tmp/full/"
+  fill_disk_but "$tmp/full" 8
+  check "a full disk fails the fetch" test "$(SCRATCH_DATA_DIR=$tmp/full with_big_md5 run_fetch || echo $?)" == 1
+  check "it says the disk is full" output_mentions "No space left on device"
+  check "it says where and how much is free" output_mentions "in $tmp/full: "
+  check "no raw copy is blamed" not_in_output "is not the MNIST file"
+  check "the network is not blamed" not_in_output "check the network"
+  check "the raw copies are untouched" cmp -s "$big/train-images-idx3-ubyte" "$tmp/full/train-images-idx3-ubyte"
+  listing() { find "$1" -mindepth 1 -printf '%f\n' | sort | tr '\n' ' '; }
+  check "nothing partial is left" test "$(listing "$tmp/full")" == \
+    ".fetch.lock filler t10k-images-idx3-ubyte t10k-labels-idx1-ubyte train-images-idx3-ubyte train-labels-idx1-ubyte "
+  # (b) no raw copies: the download itself cannot be written
+  rm "$tmp/full"/*-ubyte "$tmp/full/filler"
+  fill_disk_but "$tmp/full" 8
+  check "a download onto a full disk fails" \
+    test "$(SCRATCH_DATA_DIR=$tmp/full SCRATCH_MNIST_MIRRORS="file://$big/mirror" with_big_md5 run_fetch || echo $?)" == 1
+  check "it says it cannot write" output_mentions "cannot write train-images-idx3-ubyte.gz in $tmp/full"
+  check "the network is not blamed after a failed write" not_in_output "check the network"
+  check "no partial download is left" test -z "$(find "$tmp/full" -mindepth 1 -name '*ubyte*' -o -mindepth 1 -name '*tmp*')"
+fi
+
+# ---- 11. a read-only folder: fine when everything is verified, a clear refusal when something is missing ----
+if tiny_disk "$tmp/ro" 1m "read-only folder"; then
+  cp "$dest"/*.gz "$tmp/ro/"  # new inodes: the stamp does not vouch for them, so they are hashed
+  mount -o remount,ro "$tmp/ro"
+  check "a read-only folder with verified MNIST succeeds" env SCRATCH_DATA_DIR="$tmp/ro" "$fetch" >"$tmp/out" 2>&1
+  check "it says MNIST is ready" output_mentions "MNIST is ready in $tmp/ro"
+  check "it says why the check is not recorded" output_mentions "$tmp/ro is read-only"
+  check "no bash error about the lock" not_in_output ".fetch.lock"
+  mount -o remount,rw "$tmp/ro"
+  rm "$tmp/ro/t10k-labels-idx1-ubyte.gz"
+  mount -o remount,ro "$tmp/ro"
+  check "a read-only folder missing a file fails" test "$(SCRATCH_DATA_DIR=$tmp/ro run_fetch || echo $?)" == 1
+  check "it names the folder and says it is not writable" \
+    output_mentions "cannot store t10k-labels-idx1-ubyte.gz: $tmp/ro is not writable (Read-only file system)"
+  check "no bash error about the lock there either" not_in_output ".fetch.lock"
+fi
+
+# ---- 12. real default checksums reject the fake files (the overrides are what made them pass) ----
 unset SCRATCH_MNIST_MD5_TRAIN_LABELS
 check "the published md5 rejects a fake train-labels file" test "$(run_fetch || echo $?)" == 1
 check "the fake file was moved out of the loader's way" test ! -e "$dest/train-labels-idx1-ubyte.gz"

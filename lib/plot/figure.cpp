@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "core/paths.hpp"
 #include "plot/gnuplot_process.hpp"
+#include "plot/png_check.hpp"
 
 namespace scratch::plot_detail {
 
@@ -69,6 +70,16 @@ std::string not_found_reason(const std::string& command) {
     return concat("gnuplot not found (SCRATCH_GNUPLOT='", command, "' is not an executable)");
   }
   return "gnuplot not found on PATH (install it: sudo apt-get install gnuplot-nox, or set SCRATCH_GNUPLOT to its path)";
+}
+
+// " (the disk holding plots/ has 12 KB free)" when the folder's file system is nearly full, else "".
+std::string free_space_note(const fs::path& file) {
+  constexpr std::uintmax_t kNearlyFull = 4u << 20;  // 4 MB: more than any figure
+  std::error_code ec;
+  const fs::space_info space = fs::space(file.parent_path().empty() ? fs::path(".") : file.parent_path(), ec);
+  if (ec || space.available >= kNearlyFull) return "";
+  return concat(" (the disk holding ", display_path(file.parent_path()), "/ has ", space.available / 1024,
+                " KB free)");
 }
 
 }  // namespace
@@ -225,11 +236,14 @@ PlotResult render_figure(const std::string& op, const FigureFiles& files, const 
             << "; draw the PNG with:  " << draw_it;
   } else {
     const bool echo = options.echo == TerminalEcho::kYes && !script.text_body.empty();
+    const GnuplotTimeLimit time_limit = gnuplot_time_limit();
     GnuplotRun run;
-    std::string failure;
+    std::string failure, incomplete;
     bool png_ok = false;
     try {
-      // gnuplot draws into a temporary file beside the PNG, which replaces the old PNG only if it worked.
+      // gnuplot draws into a temporary file beside the PNG, which replaces the old PNG only if
+      // gnuplot exited with status 0 and the file is a complete PNG: pngcairo exits 0 even when
+      // the disk filled up and it wrote half a file.
       png_ok = replace_file_atomically(files.png, [&](const fs::path& tmp) {
         std::string piped =
             "dir = " + folder_prefix(files.script) + "\npng = " + gp_string(tmp.string()) + "\n" + gp_text;
@@ -237,24 +251,44 @@ PlotResult render_figure(const std::string& op, const FigureFiles& files, const 
           piped += concat("reset\nset terminal dumb size ", kTextWidth, ",", kTextHeight, " noenhanced\nset output\n",
                           script.text_body);
         }
-        run = run_gnuplot(*executable, piped);
-        std::error_code ec;
-        return run.exit_status == 0 && fs::file_size(tmp, ec) > 0 && !ec;
+        run = run_gnuplot(*executable, piped, time_limit.limit);
+        if (run.exit_status != 0) return false;
+        incomplete = png_problem(tmp);
+        return incomplete.empty();
       });
     } catch (const IoError& e) {
       failure = e.what();
     }
+    const std::string png_name = files.png.filename().string();
+    const std::string data_and_script =
+        concat(". Data in ", data_files, ", script ", display_path(files.script));
     if (png_ok) {
       result.rendered = true;
       message << "wrote " << display_path(files.png) << " (data " << data_files << "; to restyle, edit and run  "
               << draw_it << ")";
       const std::string warnings = one_line(run.err);
       if (!warnings.empty()) message << "; gnuplot said: " << warnings;
+    } else if (!failure.empty()) {
+      message << "could not write " << png_name << ": " << failure << free_space_note(files.png)
+              << data_and_script;
+    } else if (run.timed_out) {
+      message << "gnuplot did not finish within " << time_limit.limit.count() / 1000.0
+              << " s and was stopped (raise the limit with SCRATCH_GNUPLOT_TIMEOUT=<seconds>, 0 for none), no PNG "
+                 "written";
+      const std::string said = one_line(run.err);
+      if (!said.empty()) message << "; gnuplot said: " << said;
+      message << data_and_script;
+    } else if (run.exit_status != 0) {
+      message << "gnuplot failed (exit status " << run.exit_status << "), no PNG written: " << one_line(run.err)
+              << data_and_script;
     } else {
-      message << "gnuplot failed (exit status " << run.exit_status
-              << "), no PNG written: " << (failure.empty() ? one_line(run.err) : failure) << ". Data in " << data_files
-              << ", script " << display_path(files.script);
+      message << "could not write " << png_name << ": gnuplot exited normally but the PNG it wrote is not complete ("
+              << incomplete << ")" << free_space_note(files.png) << ", so it was discarded";
+      const std::string said = one_line(run.err);
+      if (!said.empty()) message << "; gnuplot said: " << said;
+      message << data_and_script;
     }
+    if (!time_limit.note.empty()) message << "; " << time_limit.note;
     if (echo && !run.out.empty()) {
       result.terminal_chart = run.out;
       std::cout << run.out << std::flush;

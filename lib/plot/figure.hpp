@@ -59,8 +59,10 @@ struct FigureScript {
 
 // Writes files.script atomically (the CSVs must be written already), then, if gnuplot is found and
 // there is something to draw, renders the PNG to a temporary name and renames it over files.png
-// once gnuplot exited with status 0. With echo == kYes also draws text_body on the `dumb` terminal
-// and prints it. `notes` (skipped NaNs, ...) are appended to the message.
+// once gnuplot exited with status 0 and the file is a complete PNG (png_problem); otherwise the old
+// PNG stays, the temporary is removed and the message says why. gnuplot is killed after
+// gnuplot_time_limit(). With echo == kYes also draws text_body on the `dumb` terminal and prints
+// it. `notes` (skipped NaNs, ...) are appended to the message.
 PlotResult render_figure(const std::string& op, const FigureFiles& files, const FigureScript& script,
                          const PlotOptions& options, const std::vector<std::string>& notes);
 

@@ -15,9 +15,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "core/errors.hpp"
 
@@ -73,6 +77,52 @@ std::string read_all(int fd) {
   }
 }
 
+// Blocks until `pid` has ended, without reaping it: while it is a zombie its pid cannot be reused,
+// so the Watchdog below can never kill a stranger.
+void wait_until_ended(pid_t pid) {
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+  }
+}
+
+// Kills `pid` with SIGKILL unless stop() is called within `limit`. Its thread waits on a condition
+// variable, so stopping it early costs nothing. Writing the script can block (gnuplot not reading
+// a full pipe) as well as waiting for the exit, so the kill has to come from another thread.
+class Watchdog {
+ public:
+  Watchdog(pid_t pid, std::chrono::milliseconds limit) {
+    if (limit.count() <= 0) return;
+    thread_ = std::thread([this, pid, limit] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (!stop_requested_.wait_for(lock, limit, [this] { return stopped_; })) {
+        ::kill(pid, SIGKILL);
+        fired_ = true;
+      }
+    });
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+  ~Watchdog() { stop(); }
+  // Call only while the process is not yet reaped (see wait_until_ended).
+  void stop() {
+    if (!thread_.joinable()) return;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      stopped_ = true;
+    }
+    stop_requested_.notify_one();
+    thread_.join();
+  }
+  bool fired() const { return fired_; }  // read after stop()
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable stop_requested_;
+  bool stopped_ = false;
+  bool fired_ = false;
+  std::thread thread_;
+};
+
 int wait_for(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
@@ -121,6 +171,26 @@ std::string gnuplot_command() {
   return "gnuplot";
 }
 
+GnuplotTimeLimit gnuplot_time_limit() {
+  const auto seconds_to_limit = [](double seconds) {
+    return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
+  };
+  GnuplotTimeLimit result{seconds_to_limit(kDefaultGnuplotSeconds), ""};
+  const char* env = std::getenv("SCRATCH_GNUPLOT_TIMEOUT");
+  if (env == nullptr || *env == '\0') return result;
+  char* end = nullptr;
+  errno = 0;
+  const double seconds = std::strtod(env, &end);
+  if (end == env || *end != '\0' || errno != 0 || !std::isfinite(seconds) || seconds < 0 || seconds > 1e6) {
+    std::ostringstream note;
+    note << "SCRATCH_GNUPLOT_TIMEOUT='" << env << "' is not a number of seconds; used " << kDefaultGnuplotSeconds;
+    result.note = note.str();
+    return result;
+  }
+  result.limit = seconds_to_limit(seconds);
+  return result;
+}
+
 std::optional<fs::path> find_executable(const std::string& command) {
   const auto is_executable = [](const fs::path& path) {
     std::error_code ec;
@@ -141,7 +211,7 @@ std::optional<fs::path> find_executable(const std::string& command) {
   return std::nullopt;
 }
 
-GnuplotRun run_gnuplot(const fs::path& executable, const std::string& script) {
+GnuplotRun run_gnuplot(const fs::path& executable, const std::string& script, std::chrono::milliseconds time_limit) {
   int pipe_ends[2];
   if (::pipe2(pipe_ends, O_CLOEXEC) != 0) fail<IoError>("gnuplot: cannot create a pipe: ", std::strerror(errno));
   FileDescriptor read_end(pipe_ends[0]), write_end(pipe_ends[1]);
@@ -164,19 +234,26 @@ GnuplotRun run_gnuplot(const fs::path& executable, const std::string& script) {
 
   GnuplotRun run;
   {
+    Watchdog watchdog(pid, time_limit);
     SigpipeGuard guard;
     std::FILE* fh = ::fdopen(write_end.get(), "w");
     if (fh == nullptr) {
+      const int error = errno;
       write_end.close();  // gnuplot sees the end of its input and exits
+      wait_until_ended(pid);
+      watchdog.stop();
       wait_for(pid);
-      fail<IoError>("gnuplot: cannot open a stream on the pipe to gnuplot: ", std::strerror(errno));
+      fail<IoError>("gnuplot: cannot open a stream on the pipe to gnuplot: ", std::strerror(error));
     }
     write_end.release();  // fh owns it now
     {
       Gnuplot gp(fh);  // closes fh when destroyed: gnuplot reads end-of-input and exits
       gp << script << std::flush;
     }
+    wait_until_ended(pid);
+    watchdog.stop();
     run.exit_status = wait_for(pid);
+    run.timed_out = watchdog.fired() && run.exit_status == 128 + SIGKILL;
   }
   run.out = read_all(out.get());
   run.err = read_all(err.get());
