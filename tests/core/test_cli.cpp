@@ -40,12 +40,14 @@ std::vector<std::string> errors_reading(std::initializer_list<std::string> args,
   return cli.errors();
 }
 
-// finish() with std::cerr captured.
+// finish() with std::cerr and std::cout captured.
 bool finish_quietly(Cli& cli, std::string* printed = nullptr) {
-  std::ostringstream err;
-  std::streambuf* old = std::cerr.rdbuf(err.rdbuf());
+  std::ostringstream err, out;
+  std::streambuf* old_err = std::cerr.rdbuf(err.rdbuf());
+  std::streambuf* old_out = std::cout.rdbuf(out.rdbuf());  // --help prints the usage there
   const bool ok = cli.finish();
-  std::cerr.rdbuf(old);
+  std::cerr.rdbuf(old_err);
+  std::cout.rdbuf(old_out);
   if (printed != nullptr) *printed = err.str();
   return ok;
 }

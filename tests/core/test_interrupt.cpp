@@ -40,8 +40,9 @@ class ScopedHandler {
   struct sigaction previous_ {};
 };
 
-volatile std::sig_atomic_t own_handler_calls = 0;
-extern "C" void own_handler(int) { own_handler_calls = own_handler_calls + 1; }
+volatile std::sig_atomic_t guard_test_handler_calls = 0;
+// C linkage ignores the anonymous namespace: the name must differ from tests/train's own_handler.
+extern "C" void guard_test_handler(int) { guard_test_handler_calls = guard_test_handler_calls + 1; }
 
 // Runs `body` in a child process and returns its wait status.
 int in_child(const std::function<int()>& body) {
@@ -57,8 +58,8 @@ int in_child(const std::function<int()>& body) {
 BOOST_AUTO_TEST_SUITE(core_interrupt)
 
 BOOST_AUTO_TEST_CASE(sigterm_is_a_request_to_stop_and_the_old_handler_comes_back) {
-  const ScopedHandler own(SIGTERM, own_handler);
-  own_handler_calls = 0;
+  const ScopedHandler own(SIGTERM, guard_test_handler);
+  guard_test_handler_calls = 0;
   Handler during = nullptr;
   bool requested = false;
   {
@@ -71,14 +72,14 @@ BOOST_AUTO_TEST_CASE(sigterm_is_a_request_to_stop_and_the_old_handler_comes_back
   }
   BOOST_TEST(requested);
   BOOST_TEST(InterruptGuard::last_signal() == SIGTERM);  // still known after the guard ended
-  BOOST_TEST((during != own_handler && during != SIG_DFL && during != SIG_IGN));
-  BOOST_TEST((handler_of(SIGTERM) == own_handler));
-  BOOST_TEST(own_handler_calls == 0);
+  BOOST_TEST((during != guard_test_handler && during != SIG_DFL && during != SIG_IGN));
+  BOOST_TEST((handler_of(SIGTERM) == guard_test_handler));
+  BOOST_TEST(guard_test_handler_calls == 0);
   BOOST_TEST(std::string(interrupt_name(SIGTERM)) == "SIGTERM");
 }
 
 BOOST_AUTO_TEST_CASE(ctrl_c_is_told_apart_from_sigterm) {
-  const ScopedHandler own(SIGINT, own_handler);
+  const ScopedHandler own(SIGINT, guard_test_handler);
   const InterruptGuard guard;
   BOOST_TEST(InterruptGuard::last_signal() == 0);  // a new guard forgets the last one's signal
   std::raise(SIGINT);
@@ -104,7 +105,7 @@ BOOST_AUTO_TEST_CASE(an_ignored_signal_stays_ignored_during_and_after_the_guard)
   }
   // The other signal is still handled while one is ignored.
   const ScopedHandler ignore(SIGINT, SIG_IGN);
-  const ScopedHandler own(SIGTERM, own_handler);
+  const ScopedHandler own(SIGTERM, guard_test_handler);
   const InterruptGuard guard;
   std::raise(SIGTERM);
   BOOST_TEST(guard.requested());
