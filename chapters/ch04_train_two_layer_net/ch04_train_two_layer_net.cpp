@@ -91,10 +91,17 @@ int main(int argc, char** argv) {
       cli.get<std::size_t>("--train-samples", common.quick ? 6000 : kMnistTrainCount, "training images used");
   const bool plot_terminal = cli.flag("--plot-terminal", "also draw the loss curve in the terminal");
   const std::string rng = cli.get<std::string>("--rng", "scratch", "scratch, or numpy: replay the book's NumPy run");
+  cli.require(epochs >= 1, "--epochs", "must be at least 1");
+  cli.require(lr > 0, "--lr", "must be greater than 0");
+  cli.require(hidden >= 1, "--hidden", "must be at least 1");
+  cli.require(train_samples >= 1 && train_samples <= kMnistTrainCount, "--train-samples",
+              concat("must be between 1 and ", kMnistTrainCount, ", the images in the MNIST training set"));
+  cli.require(batch_size >= 1 && batch_size <= train_samples, "--batch-size",
+              concat("must be between 1 and --train-samples (", train_samples, ")"));
+  cli.require(rng == "scratch" || rng == "numpy", "--rng", "must be scratch or numpy");
   if (!cli.finish()) return cli.exit_code();
   return guarded_main("ch04_train_two_layer_net", [&] {
     if (rng == "numpy") return train_like_the_book(common.seed, epochs, batch_size, lr, hidden);
-    if (rng != "scratch") fail<ValueError>("--rng must be scratch or numpy, got '", rng, "'");
     const MnistOptions options{PixelScale::kUnit, ImageLayout::kFlat, LabelFormat::kIndex};
     const Mnist mnist = load_mnist(options);
     // A subset is converted to Scalars once; the full set stays bytes, converted batch by batch
@@ -111,6 +118,7 @@ int main(int argc, char** argv) {
               << batches.batches_per_epoch() << " iterations per epoch, " << threads_text() << "\n\n";
 
     std::vector<double> iterations, losses;
+    const InterruptGuard interrupt;  // Ctrl-C or SIGTERM: finish the iteration, then plot what there is
     for (int epoch = 1; epoch <= epochs; ++epoch) {
       Timer timer;
       double epoch_loss = 0;
@@ -123,14 +131,21 @@ int main(int argc, char** argv) {
         ++steps;
         iterations.push_back(static_cast<double>(iterations.size() + 1));
         losses.push_back(static_cast<double>(loss));
+        if (interrupt.requested()) break;
       }
       const double seconds = timer.seconds();
       const Scalar train_acc = net.accuracy(train), test_acc = net.accuracy(mnist.test);
       std::printf("epoch %d | loss %.4f | train acc %.4f | test acc %.4f | %.2f s\n", epoch, epoch_loss / steps,
                   static_cast<double>(train_acc), static_cast<double>(test_acc), seconds);
       std::fflush(stdout);
+      if (interrupt.requested()) break;
     }
     std::cout << "\n(seconds are training time per epoch; the accuracy passes over the training and test sets are not counted)\n";
+    if (interrupt.requested())
+      std::printf("\nstopped by %s after iteration %zu of %zu (the last epoch line covers %zu of its %zu iterations)\n",
+                  interrupt_name(InterruptGuard::last_signal()), iterations.size(),
+                  static_cast<std::size_t>(epochs) * batches.batches_per_epoch(),
+                  (iterations.size() - 1) % batches.batches_per_epoch() + 1, batches.batches_per_epoch());
 
     PlotOptions plot;
     plot.title = concat("ch04: TwoLayerNet on MNIST, SGD lr ", lr);
@@ -140,6 +155,7 @@ int main(int argc, char** argv) {
     plot.echo = plot_terminal ? TerminalEcho::kYes : TerminalEcho::kNo;
     const PlotResult result = plot_curve(plots_dir() / "ch04_loss.png", Series{"train loss", iterations, losses}, plot);
     std::cout << result.message << "\n";
-    return 0;
+    // The shell's status for a program stopped by a signal, so a script sees the run is incomplete.
+    return interrupt.requested() ? 128 + InterruptGuard::last_signal() : 0;
   });
 }

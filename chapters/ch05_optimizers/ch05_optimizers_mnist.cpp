@@ -53,9 +53,12 @@ int main(int argc, char** argv) {
   const std::size_t batch_size =
       cli.get<std::size_t>("--batch-size", common.quick ? kQuickBatchSize : kBatchSize, "images per mini-batch");
   const bool plot_terminal = cli.flag("--plot-terminal", "also draw the loss curves in the terminal");
+  const std::size_t train_count = common.quick ? kQuickTrainSamples : kMnistTrainCount;
+  cli.require(iterations >= 1, "--iterations", "must be at least 1");
+  cli.require(batch_size >= 1 && batch_size <= train_count, "--batch-size",
+              concat("must be between 1 and the ", train_count, " training images"));
   if (!cli.finish()) return cli.exit_code();
   return guarded_main("ch05_optimizers_mnist", [&] {
-    if (iterations < 1) fail<ValueError>("--iterations must be at least 1, got ", iterations);
     const std::size_t n = static_cast<std::size_t>(iterations);
     const Mnist mnist = load_mnist({PixelScale::kUnit, ImageLayout::kFlat, LabelFormat::kIndex});
     std::optional<TensorDataset> train_subset, test_subset;  // --quick: the first images only
@@ -79,14 +82,17 @@ int main(int argc, char** argv) {
     runs.push_back({"AdaGrad", kLrAdaGrad, std::make_unique<AdaGrad>(Scalar(kLrAdaGrad)), {}});
     runs.push_back({"RMSprop", kLrRmsprop, std::make_unique<RMSprop>(Scalar(kLrRmsprop)), {}});
     runs.push_back({"Adam", kLrAdam, std::make_unique<Adam>(Scalar(kLrAdam)), {}});
+    // Ctrl-C or SIGTERM: finish the iteration, skip the optimizers not yet run, draw what was trained.
+    const InterruptGuard interrupt;
     for (Run& run : runs) {
+      if (interrupt.requested() && !runs.front().losses.empty()) break;  // SGD at least has begun
       Rng unused(0);  // the new net's random weights are overwritten at once
       MultiLayerNet net(kMnistPixels, hidden, kMnistClasses, {}, unused);
       net.copy_weights_from(initial);
       Rng batch_rng(common.seed);  // the same seed, so the same sequence of mini-batches
       MiniBatches batches(train, batch_size, batch_rng, {Shuffle::kEachEpoch, LastBatch::kDrop});
       Timer timer;
-      for (std::size_t it = 0; it < n; ++it) {
+      for (std::size_t it = 0; it < n && (it == 0 || !interrupt.requested()); ++it) {
         if (!batches.next()) batches.next();  // an epoch ended: the next call starts a new one
         run.losses.push_back(static_cast<double>(net.forward(batches.x(), batches.t())));
         net.backward();
@@ -98,38 +104,47 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
 
-    // The table: smoothed loss at a few iterations (1, 100, 500, 1000, 1500, 2000 for 2000).
     const std::size_t window = std::min(kSmoothWindow, std::max<std::size_t>(1, n / 10));
-    std::vector<std::size_t> checkpoints{1, n / 20, n / 4, n / 2, 3 * n / 4, n};
-    checkpoints.erase(std::remove(checkpoints.begin(), checkpoints.end(), 0), checkpoints.end());
-    checkpoints.erase(std::unique(checkpoints.begin(), checkpoints.end()), checkpoints.end());
-    std::printf("\nloss at iteration (mean of the last %zu mini-batch losses; at 1, the first loss itself)\n", window);
-    std::printf("%-9s %6s", "optimizer", "lr");
-    for (const std::size_t c : checkpoints) std::printf(" %7zu", c);
-    std::printf("  test acc\n");
-    for (const Run& run : runs) {
-      std::printf("%-9s %6g", run.name.c_str(), run.lr);
-      for (const std::size_t c : checkpoints) std::printf(" %7.4f", trailing_mean(run.losses, c, window));
-      std::printf("  %8.4f\n", run.test_accuracy);
-    }
-
-    // What the table shows: is SGD the slowest, and by how much?
-    std::vector<std::pair<double, const Run*>> final_loss;
-    for (const Run& run : runs) final_loss.emplace_back(trailing_mean(run.losses, n, window), &run);
-    std::sort(final_loss.begin(), final_loss.end());
-    const Run& sgd = runs.front();
-    const auto& [best_loss, best] = final_loss.front();
-    const auto& [worst_loss, worst] = final_loss.back();
-    if (worst == &sgd) {
-      const auto& [next_loss, next] = final_loss[final_loss.size() - 2];
+    if (interrupt.requested()) {
+      runs.erase(std::remove_if(runs.begin(), runs.end(), [](const Run& r) { return r.losses.empty(); }), runs.end());
       std::printf(
-          "\nSGD is the slowest: after %zu iterations its loss is %.3f, %.1f× the next slowest (%s, %.3f) "
-          "and %.1f× the best (%s, %.3f);\nits test accuracy is %.4f against %.4f for %s.\n",
-          n, worst_loss, worst_loss / next_loss, next->name.c_str(), next_loss, worst_loss / best_loss,
-          best->name.c_str(), best_loss, sgd.test_accuracy, best->test_accuracy, best->name.c_str());
+          "\nstopped by %s after iteration %zu of %s: the table and the comparison need every optimizer's\n"
+          "%zu iterations and are skipped; the figure shows the iterations that were trained\n",
+          interrupt_name(InterruptGuard::last_signal()), runs.back().losses.size(), runs.back().name.c_str(), n);
     } else {
-      std::printf("\nSGD is NOT the slowest in this run: %s ends higher (%.3f against SGD's %.3f).\n",
-                  worst->name.c_str(), worst_loss, trailing_mean(sgd.losses, n, window));
+      // The table: smoothed loss at a few iterations (1, 100, 500, 1000, 1500, 2000 for 2000).
+      std::vector<std::size_t> checkpoints{1, n / 20, n / 4, n / 2, 3 * n / 4, n};
+      checkpoints.erase(std::remove(checkpoints.begin(), checkpoints.end(), 0), checkpoints.end());
+      checkpoints.erase(std::unique(checkpoints.begin(), checkpoints.end()), checkpoints.end());
+      std::printf("\nloss at iteration (mean of the last %zu mini-batch losses; at 1, the first loss itself)\n",
+                  window);
+      std::printf("%-9s %6s", "optimizer", "lr");
+      for (const std::size_t c : checkpoints) std::printf(" %7zu", c);
+      std::printf("  test acc\n");
+      for (const Run& run : runs) {
+        std::printf("%-9s %6g", run.name.c_str(), run.lr);
+        for (const std::size_t c : checkpoints) std::printf(" %7.4f", trailing_mean(run.losses, c, window));
+        std::printf("  %8.4f\n", run.test_accuracy);
+      }
+
+      // What the table shows: is SGD the slowest, and by how much?
+      std::vector<std::pair<double, const Run*>> final_loss;
+      for (const Run& run : runs) final_loss.emplace_back(trailing_mean(run.losses, n, window), &run);
+      std::sort(final_loss.begin(), final_loss.end());
+      const Run& sgd = runs.front();
+      const auto& [best_loss, best] = final_loss.front();
+      const auto& [worst_loss, worst] = final_loss.back();
+      if (worst == &sgd) {
+        const auto& [next_loss, next] = final_loss[final_loss.size() - 2];
+        std::printf(
+            "\nSGD is the slowest: after %zu iterations its loss is %.3f, %.1f× the next slowest (%s, %.3f) "
+            "and %.1f× the best (%s, %.3f);\nits test accuracy is %.4f against %.4f for %s.\n",
+            n, worst_loss, worst_loss / next_loss, next->name.c_str(), next_loss, worst_loss / best_loss,
+            best->name.c_str(), best_loss, sgd.test_accuracy, best->test_accuracy, best->name.c_str());
+      } else {
+        std::printf("\nSGD is NOT the slowest in this run: %s ends higher (%.3f against SGD's %.3f).\n",
+                    worst->name.c_str(), worst_loss, trailing_mean(sgd.losses, n, window));
+      }
     }
 
     // The figure: moving averages only (five raw curves would fill the chart with one noisy band).
@@ -137,7 +152,7 @@ int main(int argc, char** argv) {
     double lowest = INFINITY, highest = 0;
     for (const Run& run : runs) {
       Series s{concat(run.name, " (lr ", run.lr, ")"), {}, moving_average(run.losses, window)};
-      for (std::size_t i = 1; i <= n; ++i) s.x.push_back(static_cast<double>(i));
+      for (std::size_t i = 1; i <= run.losses.size(); ++i) s.x.push_back(static_cast<double>(i));
       for (const double v : s.y) lowest = std::isfinite(v) && v > 0 ? std::min(lowest, v) : lowest;
       for (const double v : s.y) highest = std::isfinite(v) ? std::max(highest, v) : highest;
       curves.push_back(std::move(s));
@@ -152,6 +167,7 @@ int main(int argc, char** argv) {
     plot.echo = plot_terminal ? TerminalEcho::kYes : TerminalEcho::kNo;
     const PlotResult result = plot_curves(plots_dir() / "ch05_optimizers_mnist.png", curves, plot);
     std::cout << "\n" << result.message << "\n";
-    return 0;
+    // The shell's status for a program stopped by a signal, so a script sees the run is incomplete.
+    return interrupt.requested() ? 128 + InterruptGuard::last_signal() : 0;
   });
 }

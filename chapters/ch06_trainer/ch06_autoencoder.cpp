@@ -60,6 +60,20 @@ int main(int argc, char** argv) {
   const std::size_t test_samples = cli.get<std::size_t>("--test-samples", common.quick ? 1000 : kMnistTestCount,
                                                         "test images the loss is measured on");
   const bool plot_terminal = cli.flag("--plot-terminal", "also draw the figures in the terminal");
+  const std::string checkpoint =
+      cli.get<std::string>("--checkpoint", "", "write a checkpoint to this file after every epoch and when stopped");
+  const bool resume = cli.flag("--resume", "continue the run saved in --checkpoint (same flags otherwise)");
+  cli.require(epochs >= 1, "--epochs", "must be at least 1");
+  cli.require(lr > 0, "--lr", "must be greater than 0");
+  cli.require(hidden >= 1, "--hidden", "must be at least 1");
+  cli.require(max_grad >= 0, "--max-grad", "must be at least 0 (0: no clipping)");
+  cli.require(train_samples >= 1 && train_samples <= kMnistTrainCount, "--train-samples",
+              concat("must be between 1 and ", kMnistTrainCount, ", the images in the MNIST training set"));
+  cli.require(test_samples >= 1 && test_samples <= kMnistTestCount, "--test-samples",
+              concat("must be between 1 and ", kMnistTestCount, ", the images in the MNIST test set"));
+  cli.require(batch_size >= 1 && batch_size <= train_samples, "--batch-size",
+              concat("must be between 1 and --train-samples (", train_samples, ")"));
+  cli.require(!resume || !checkpoint.empty(), "--resume", "needs --checkpoint PATH, the file to continue from");
   const int eval_interval = common.quick ? 5 : 100;  // iterations per Trainer log line and loss point
   const std::size_t shown_digits = 10;
   if (!cli.finish()) return cli.exit_code();
@@ -76,6 +90,10 @@ int main(int argc, char** argv) {
     Autoencoder model(kMnistPixels, hidden);
     Adam adam(lr);
     Trainer trainer(model, adam);
+    if (!checkpoint.empty()) trainer.set_checkpoint(checkpoint, 1);
+    if (resume) trainer.resume(checkpoint);
+    const int first_epoch = trainer.current_epoch();
+    if (resume) std::cout << "resumed from " << checkpoint << " after epoch " << first_epoch << "\n";
     const TensorDataset probe = first_samples(train, batch_size);  // a fixed batch to measure ‖g‖ on
     std::cout << "tied autoencoder 784 → " << hidden << " → 784 (decoder uses Wᵀ), SigmoidWithLoss, Adam(lr " << lr
               << "), batch " << batch_size << ", " << train.size() << " training images, " << epochs
@@ -88,13 +106,13 @@ int main(int argc, char** argv) {
                 static_cast<double>(gradient_norm(model, probe.x())));
 
     Timer timer;
-    trainer.fit(train_images, epochs, batch_size, max_grad, eval_interval);
+    if (first_epoch < epochs) trainer.fit(train_images, epochs - first_epoch, batch_size, max_grad, eval_interval);
     const double seconds = timer.seconds();
     const TrainerStats& stats = trainer.stats();
     std::printf(
         "\nafter training (%.1f s, %.2f s per epoch): test loss %.1f per image, gradient norm on the batch %.1f\n",
-        seconds, seconds / epochs, static_cast<double>(mean_loss(model, test_images)),
-        static_cast<double>(gradient_norm(model, probe.x())));
+        seconds, seconds / std::max(1, trainer.current_epoch() - first_epoch),
+        static_cast<double>(mean_loss(model, test_images)), static_cast<double>(gradient_norm(model, probe.x())));
     std::printf(
         "clipping: %zu of %zu updates had ‖g‖ > max_grad = %g and were scaled down; the largest ‖g‖ "
         "before clipping was %.1f\n",
@@ -138,6 +156,13 @@ int main(int argc, char** argv) {
                                  grid, {"original", "reconstructed"})
                      .message
               << "\n";
+    if (trainer.interrupted() && trainer.current_epoch() < epochs) {
+      std::cout << "\nstopped by " << interrupt_name(InterruptGuard::last_signal()) << " with "
+                << trainer.current_epoch() << " of " << epochs << " epochs complete; "
+                << (checkpoint.empty() ? "start with --checkpoint PATH to be able to continue a stopped run\n"
+                                       : "to continue:\n  " + cli.command() + (resume ? "" : " --resume") + "\n");
+      return 128 + InterruptGuard::last_signal();  // the shell's status for a program stopped by a signal
+    }
     return 0;
   });
 }

@@ -24,12 +24,14 @@ const std::map<std::string, std::vector<std::string>> kKinds = {
     {"days", {"monday", "tuesday", "wednesday", "thursday", "friday"}}};
 const std::vector<std::string> kQueries = {"cat", "red", "three", "monday", "runs"};
 
-// Trains for `epochs` on (contexts, target), one history point per epoch (eval_interval 0), and
-// prints a line every `report_every` epochs (the Trainer itself would log every epoch).
+// Trains on (contexts, target) until `epochs` are complete (or Ctrl-C / SIGTERM stops it), one
+// history point per epoch (eval_interval 0), and prints a line every `report_every` epochs (the
+// Trainer itself would log every epoch).
 void train(Trainer& trainer, const ContextsTarget& data, int epochs, std::size_t batch_size, int report_every) {
   Timer timer;
-  for (int done = 0; done < epochs; done += report_every) {
-    trainer.fit(data.contexts, data.target, std::min(report_every, epochs - done), batch_size, 0, 0);
+  while (trainer.current_epoch() < epochs) {
+    trainer.fit(data.contexts, data.target, std::min(report_every, epochs - trainer.current_epoch()), batch_size, 0, 0);
+    if (trainer.interrupted()) break;
     std::printf("  epoch %4d | loss %.3f | %.1f s\n", trainer.current_epoch(),
                 static_cast<double>(trainer.history().back().loss), timer.seconds());
   }
@@ -77,12 +79,21 @@ int main(int argc, char** argv) {
   const Scalar lr = cli.get<Scalar>("--lr", Scalar(0.003), "Adam learning rate");
   const std::size_t hidden = cli.get<std::size_t>("--hidden", 10, "word vector length H");
   const bool plot_terminal = cli.flag("--plot-terminal", "also draw the loss curve in the terminal");
+  const std::string checkpoint = cli.get<std::string>(
+      "--checkpoint", "", "write part 2's checkpoint to this file every few epochs and when stopped");
+  const bool resume = cli.flag("--resume", "continue part 2 from --checkpoint (same flags otherwise)");
+  const std::size_t pairs = create_contexts_target(preprocess(kSimpleSentences), 1).target.size();
+  cli.require(epochs >= 1, "--epochs", "must be at least 1");
+  cli.require(batch_size >= 1 && batch_size <= pairs, "--batch-size",
+              concat("must be between 1 and the ", pairs, " (contexts, target) pairs of the simple sentences"));
+  cli.require(lr > 0, "--lr", "must be greater than 0");
+  cli.require(hidden >= 1, "--hidden", "must be at least 1");
+  cli.require(!resume || !checkpoint.empty(), "--resume", "needs --checkpoint PATH, the file to continue from");
   // The book's run on its one sentence: hidden 5, batch 3, 1000 epochs, Adam at lr 0.001.
   const int book_epochs = common.quick ? 100 : 1000;
   const std::size_t book_hidden = 5, book_batch = 3;
   if (!cli.finish()) return cli.exit_code();
   return guarded_main("ch06_cbow", [&] {
-    if (epochs < 1) fail<ValueError>("--epochs must be at least 1, got ", epochs);
     // ---- 1. The book's corpus: 8 words, 7 distinct, 6 (contexts, target) pairs ----
     const Corpus book = preprocess(kBookSentence);
     const ContextsTarget book_data = create_contexts_target(book, 1);
@@ -96,6 +107,11 @@ int main(int argc, char** argv) {
     std::printf("lowest possible loss %.3f: (say, and) → goodbye and (and, say) → i are the same bag of contexts\n",
                 static_cast<double>(bag_of_contexts_entropy(book_data)));
     train(book_trainer, book_data, book_epochs, book_batch, book_epochs / 4);
+    if (book_trainer.interrupted()) {
+      std::cout << "stopped by " << interrupt_name(InterruptGuard::last_signal())
+                << " in part 1; nothing was written\n";
+      return 128 + InterruptGuard::last_signal();  // the shell's status for a program stopped by a signal
+    }
     std::cout << "word vectors (rows of W_in):\n";
     for (std::size_t w = 0; w < book.vocab_size(); ++w) {
       std::printf("  %-8s", book.id_to_word[w].c_str());
@@ -113,6 +129,17 @@ int main(int argc, char** argv) {
     Adam adam(lr);
     Trainer trainer(model, adam);
     trainer.set_log(nullptr);
+    const int report_every = std::max(1, epochs / 6);
+    if (!checkpoint.empty()) trainer.set_checkpoint(checkpoint, report_every);
+    if (resume) trainer.resume(checkpoint);
+    // After Ctrl-C or SIGTERM: what was stopped, how to go on, and the shell's status for it.
+    const auto stopped = [&] {
+      std::cout << "\nstopped by " << interrupt_name(InterruptGuard::last_signal()) << " with "
+                << trainer.current_epoch() << " of " << epochs << " epochs complete; "
+                << (checkpoint.empty() ? "start with --checkpoint PATH to be able to continue a stopped run\n"
+                                       : "to continue:\n  " + cli.command() + (resume ? "" : " --resume") + "\n");
+      return 128 + InterruptGuard::last_signal();
+    };
     std::cout << "\n=== 2. Simple sentences: " << corpus.ids.size() << " words, V = " << corpus.vocab_size() << ", "
               << data.target.size() << " pairs, H = " << hidden << ", batch " << batch_size << ", " << epochs
               << " epochs of Adam(lr " << lr << ")\n";
@@ -121,9 +148,11 @@ int main(int argc, char** argv) {
         "the loss starts near log V = %.2f and cannot fall below %.3f, the entropy of a word given its\n"
         "two neighbours as a bag (\"the _ runs\" fits cat, dog, horse, cow and bird)\n",
         std::log(static_cast<double>(corpus.vocab_size())), static_cast<double>(floor));
+    if (resume) std::cout << "resumed from " << checkpoint << " after epoch " << trainer.current_epoch() << "\n";
     std::cout << "before training:\n";
     print_grouping(corpus, model.word_vecs());
-    train(trainer, data, epochs, batch_size, std::max(1, epochs / 6));
+    train(trainer, data, epochs, batch_size, report_every);
+    if (trainer.history().empty()) return stopped();  // stopped in the first epoch: no curve to draw
     std::cout << "after training:\n";
     print_grouping(corpus, model.word_vecs());
     std::cout << "\nnearest neighbours by cosine similarity of the rows of W_in:\n";
@@ -149,6 +178,6 @@ int main(int argc, char** argv) {
                                            Series{"lowest possible loss", history.iterations(), floor_line}},
                                           plot);
     std::cout << "\n" << result.message << "\n";
-    return 0;
+    return trainer.interrupted() && trainer.current_epoch() < epochs ? stopped() : 0;
   });
 }
