@@ -7,10 +7,10 @@ TensorDataset::TensorDataset(Tensor x, Tensor t)
     : TensorDataset(std::make_shared<const Tensor>(std::move(x)), std::make_shared<const Tensor>(std::move(t)),
                     "TensorDataset") {}
 
-TensorDataset TensorDataset::borrow(const Tensor& x, const Tensor& t) {
+TensorDataset TensorDataset::borrow(const Tensor& x, const Tensor& t, const char* who) {
   const auto keep = [](const Tensor*) {};  // the caller owns the tensor: nothing to delete
   return TensorDataset(std::shared_ptr<const Tensor>(&x, keep), std::shared_ptr<const Tensor>(&t, keep),
-                       "TensorDataset::borrow");
+                       who);
 }
 
 TensorDataset::TensorDataset(std::shared_ptr<const Tensor> x, std::shared_ptr<const Tensor> t, const char* who)

@@ -35,11 +35,12 @@ class TensorDataset : public Dataset {
 
   // Reads x and t where they are, without copying them (for MNIST-sized arrays a copy would double
   // the memory): the caller keeps them alive and unchanged for as long as this data set or any copy
-  // of it is used. Temporaries are refused at compile time. Throws ShapeError like the constructor.
-  static TensorDataset borrow(const Tensor& x, const Tensor& t);
-  static TensorDataset borrow(const Tensor&& x, const Tensor& t) = delete;
-  static TensorDataset borrow(const Tensor& x, const Tensor&& t) = delete;
-  static TensorDataset borrow(const Tensor&& x, const Tensor&& t) = delete;
+  // of it is used. Temporaries are refused at compile time. Throws ShapeError like the constructor,
+  // its message starting with `who` (the caller's name, e.g. "Trainer.fit").
+  static TensorDataset borrow(const Tensor& x, const Tensor& t, const char* who = "TensorDataset::borrow");
+  static TensorDataset borrow(const Tensor&& x, const Tensor& t, const char* who = nullptr) = delete;
+  static TensorDataset borrow(const Tensor& x, const Tensor&& t, const char* who = nullptr) = delete;
+  static TensorDataset borrow(const Tensor&& x, const Tensor&& t, const char* who = nullptr) = delete;
 
   std::size_t size() const override { return x_->shape()[0]; }
   void batch(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end, Tensor& x,
