@@ -52,11 +52,11 @@ int main(int argc, char** argv) {
     TwoLayerNet simple = make_simple_net(rng);
     const Tensor xs = synthetic.x().slice_rows(0, kSyntheticBatch), ts = synthetic.t().slice_rows(0, kSyntheticBatch);
     std::cout << "a batch of " << kSyntheticBatch << " samples:\n";
-    const GradientReport simple_report = simple.gradient_check(xs, ts, kTolerance);
+    const GradientReport simple_report = gradient_check(simple, xs, ts, kTolerance);
     std::cout << simple_report;
     std::cout << "one sample as a 1-d vector (the seed fed it where a batch was expected):\n";
     const GradientReport single_report =
-        simple.gradient_check(xs.slice_rows(0, 1).flatten(), ts.slice_rows(0, 1).flatten(), kTolerance);
+        gradient_check(simple, xs.slice_rows(0, 1).flatten(), ts.slice_rows(0, 1).flatten(), kTolerance);
     std::cout << single_report;
 
     std::cout << "\n== 2. MNIST TwoLayerNet (784 -> " << kHidden << " -> 10, weights 0.01 * N(0, 1)) ==\n";
@@ -83,14 +83,14 @@ int main(int argc, char** argv) {
     const Tensor x = candidates.x().take_rows(chosen, 0, chosen.size());
     const Tensor t = candidates.t().take_rows(chosen, 0, chosen.size());
     Timer timer;
-    const GradientReport mnist_report = net.gradient_check(x, t, kTolerance);
+    const GradientReport mnist_report = gradient_check(net, x, t, kTolerance);
     std::cout << mnist_report;
     std::cout << "(" << net.params().size() << " parameters, " << timer.seconds() << " s: the numerical gradient "
               << "needs two forward passes per weight; backprop needs one forward and one backward in all)\n";
 
     std::cout << "\n== 3. A broken layer: SoftmaxWithLoss whose backward forgets to divide by the batch size ==\n";
     net.set_loss(std::make_unique<ForgetfulSoftmaxWithLoss>());
-    const GradientReport broken_report = net.gradient_check(x, t, kTolerance);
+    const GradientReport broken_report = gradient_check(net, x, t, kTolerance);
     std::cout << broken_report;
     const bool caught = !broken_report.pass();
     std::cout << (caught ? "caught: every gradient is " + std::to_string(chosen.size()) +

@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     std::printf(
         "clipping: %zu of %zu updates had ‖g‖ > max_grad = %g and were scaled down; the largest ‖g‖ "
         "before clipping was %.1f\n",
-        stats.clipped_updates, stats.updates, static_cast<double>(max_grad), static_cast<double>(stats.max_grad_norm));
+        stats.clipped_updates, trainer.iterations(), static_cast<double>(max_grad), static_cast<double>(stats.max_grad_norm));
     std::printf(
         "shared weights: %zu parameter uses (W, b1, Wᵀ, b2) → %zu distinct parameters (W, b1, b2) after "
         "remove_duplicates,\n  which adds the decoder's dWᵀ, transposed, to the encoder's dW\n",

@@ -1,6 +1,7 @@
 // batches.cpp — see batches.hpp.
 #include "data/batches.hpp"
 
+#include <algorithm>
 #include <numeric>
 
 namespace scratch {
@@ -46,6 +47,55 @@ bool MiniBatches::next() {
   position_ = end;
   ++batch_in_epoch_;
   return true;
+}
+
+BatchPosition MiniBatches::position() const {
+  BatchPosition p;
+  p.samples = data_->size();
+  p.batch_size = batch_size_;
+  if (in_epoch_) {
+    p.order = order_;
+    p.next_batch = batch_in_epoch_;
+  }
+  return p;
+}
+
+void MiniBatches::set_position(const BatchPosition& position) {
+  const std::size_t n = data_->size();
+  const BatchPosition& p = position;
+  if (p.order.empty()) {
+    if (p.next_batch != 0)
+      fail<ValueError>("MiniBatches.set_position: batch ", p.next_batch, " is next but the position has no order ",
+                       "(an empty order means between epochs, where the next batch is 0)");
+    in_epoch_ = false;
+    return;
+  }
+  if (p.samples != n || p.batch_size != batch_size_ || p.order.size() != n)
+    fail<ValueError>("MiniBatches.set_position: the epoch was cut into batches of ", p.batch_size, " from ", p.samples,
+                     " samples (an order of ", p.order.size(), "), but these batches are of ", batch_size_, " from ",
+                     n, " samples; continue it with the same data and batch size");
+  if (p.next_batch > batches_per_epoch())
+    fail<ValueError>("MiniBatches.set_position: batch ", p.next_batch, " is next but an epoch has only ",
+                     batches_per_epoch(), " batches");
+  std::vector<bool> seen(n, false);
+  for (const std::size_t i : p.order) {
+    if (i >= n || seen[i])
+      fail<ValueError>("MiniBatches.set_position: the order is not a permutation of 0 … ", n - 1, " (index ", i,
+                       i >= n ? " is out of range)" : " appears twice)");
+    seen[i] = true;
+  }
+  order_ = p.order;
+  position_ = std::min(p.next_batch * batch_size_, n);
+  batch_in_epoch_ = p.next_batch;
+  ++epoch_;
+  in_epoch_ = true;
+}
+
+void MiniBatches::put_back() {
+  if (!in_epoch_ || batch_in_epoch_ == 0)
+    fail<ValueError>("MiniBatches.put_back: there is no current batch to put back (call next() first)");
+  --batch_in_epoch_;
+  position_ = batch_in_epoch_ * batch_size_;
 }
 
 TensorDataset first_samples(const Dataset& data, std::size_t n) {

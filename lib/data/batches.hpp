@@ -13,6 +13,10 @@
 //       loss = net.loss(batches.x(), batches.t());
 //
 // x() and t() are two tensors reused for every batch, so iterating allocates nothing per batch.
+//
+// An unfinished epoch can be saved and continued (the Trainer's checkpoints do): position() is the
+// epoch's order and the next batch, and set_position() on a MiniBatches over the same data picks
+// the epoch up there, so the rest of it sees exactly the batches it would have seen.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +40,14 @@ enum class LastBatch {
 struct BatchOptions {
   Shuffle shuffle = Shuffle::kEachEpoch;
   LastBatch last = LastBatch::kKeep;
+};
+
+// Where an epoch stands: what it takes to continue it as if it had never stopped.
+struct BatchPosition {
+  std::vector<std::size_t> order;  // the epoch's order of sample indices; empty between epochs
+  std::size_t next_batch = 0;      // 0-based number of the batch next() loads next
+  std::size_t samples = 0;         // the N and B that order and next_batch were made for
+  std::size_t batch_size = 0;
 };
 
 class MiniBatches {
@@ -64,6 +76,18 @@ class MiniBatches {
   std::size_t batch_in_epoch() const { return batch_in_epoch_; }
   // This epoch's order of sample indices; the current batch is order()[position … position + B).
   const std::vector<std::size_t>& order() const { return order_; }
+
+  // The epoch in progress as a BatchPosition (an empty order before the first next() and after a
+  // next() that returned false).
+  BatchPosition position() const;
+  // Continues the epoch saved in `position`: the next next() loads its batch next_batch, in its
+  // order, without drawing a new one; an empty order means "between epochs". Throws ValueError,
+  // changing nothing, unless it was made for this data set's N and this batch size, next_batch is
+  // at most batches_per_epoch() and the order is a permutation of 0 … N-1.
+  void set_position(const BatchPosition& position);
+  // The current batch was not used (the step on it failed): the next next() loads it again.
+  // Throws ValueError when there is no current batch.
+  void put_back();
 
  private:
   void start_epoch();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "tensor/tensor.hpp"
@@ -29,18 +30,31 @@ class Dataset {
 // A Dataset over two tensors whose first axis indexes samples: x (N, …) and t (N, …).
 class TensorDataset : public Dataset {
  public:
-  // Throws ShapeError when x and t disagree on N.
+  // Takes x and t over (move them in to avoid a copy). Throws ShapeError when they disagree on N.
   TensorDataset(Tensor x, Tensor t);
 
-  std::size_t size() const override { return x_.ndim() == 0 ? 0 : x_.shape()[0]; }
+  // Reads x and t where they are, without copying them (for MNIST-sized arrays a copy would double
+  // the memory): the caller keeps them alive and unchanged for as long as this data set or any copy
+  // of it is used. Temporaries are refused at compile time. Throws ShapeError like the constructor,
+  // its message starting with `who` (the caller's name, e.g. "Trainer.fit").
+  static TensorDataset borrow(const Tensor& x, const Tensor& t, const char* who = "TensorDataset::borrow");
+  static TensorDataset borrow(const Tensor&& x, const Tensor& t, const char* who = nullptr) = delete;
+  static TensorDataset borrow(const Tensor& x, const Tensor&& t, const char* who = nullptr) = delete;
+  static TensorDataset borrow(const Tensor&& x, const Tensor&& t, const char* who = nullptr) = delete;
+
+  std::size_t size() const override { return x_->shape()[0]; }
   void batch(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end, Tensor& x,
              Tensor& t) const override;
 
-  const Tensor& x() const { return x_; }
-  const Tensor& t() const { return t_; }
+  const Tensor& x() const { return *x_; }
+  const Tensor& t() const { return *t_; }
 
  private:
-  Tensor x_, t_;
+  // Owned tensors are held by shared_ptr (copies of the data set share them: they are never
+  // written); borrowed ones by a shared_ptr that deletes nothing.
+  TensorDataset(std::shared_ptr<const Tensor> x, std::shared_ptr<const Tensor> t, const char* who);
+
+  std::shared_ptr<const Tensor> x_, t_;
 };
 
 }  // namespace scratch

@@ -1,10 +1,11 @@
 // sequential.cpp — see sequential.hpp.
 #include "models/sequential.hpp"
 
+#include <algorithm>
 #include <cmath>
 
+#include "data/batches.hpp"
 #include "tensor/labels.hpp"
-#include "train/dedup.hpp"
 
 namespace scratch {
 
@@ -64,30 +65,6 @@ std::vector<ParamUse> Sequential::params() const {
   return uses;
 }
 
-std::vector<ParamPtr> Sequential::gradient(const Tensor& x, const Tensor& t) {
-  forward(x, t);
-  backward();
-  return remove_duplicates(params());
-}
-
-std::vector<Tensor> Sequential::numerical_gradient(const Tensor& x, const Tensor& t, Scalar h) {
-  // In the order remove_duplicates returns the parameters, so gradient() and this line up.
-  std::vector<Tensor> grads;
-  for (const ParamPtr& p : distinct_params(params()))
-    grads.push_back(scratch::numerical_gradient([&](const Tensor&) { return loss(x, t); }, p->value, h));
-  return grads;
-}
-
-GradientReport Sequential::gradient_check(const Tensor& x, const Tensor& t, Scalar tolerance) {
-  const std::vector<Tensor> numerical = numerical_gradient(x, t);
-  const std::vector<ParamPtr> params = gradient(x, t);
-  GradientReport report;
-  report.tolerance = tolerance;
-  for (std::size_t i = 0; i < params.size(); ++i)
-    report.rows.push_back(compare_gradient(params[i]->name, params[i]->grad, numerical[i], tolerance));
-  return report;
-}
-
 Scalar accuracy_of(const Tensor& scores, const Tensor& t) {
   if (scores.ndim() != 2) fail<ShapeError>("accuracy: scores must be (N, C), got ", shape_string(scores.shape()));
   const std::size_t n = scores.shape()[0], classes = scores.shape()[1];
@@ -116,15 +93,11 @@ Scalar Sequential::accuracy(const Dataset& data, std::size_t batch_size) {
   if (batch_size == 0) fail<ValueError>("accuracy: batch_size must be positive");
   const std::size_t n = data.size();
   if (n == 0) fail<ValueError>("accuracy: the data set is empty");
-  std::vector<std::size_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = i;
-  Tensor x, t;
+  // In stored order, every sample once; a data set smaller than one batch is one batch.
+  MiniBatches batches(data, std::min(batch_size, n), global_rng(), {Shuffle::kNone, LastBatch::kKeep});
   double correct = 0;
-  for (std::size_t begin = 0; begin < n; begin += batch_size) {
-    const std::size_t end = std::min(n, begin + batch_size);
-    data.batch(order, begin, end, x, t);
-    correct += accuracy_of(predict(x), t) * static_cast<double>(end - begin);
-  }
+  while (batches.next())
+    correct += accuracy_of(predict(batches.x()), batches.t()) * static_cast<double>(batches.x().shape()[0]);
   return static_cast<Scalar>(correct / static_cast<double>(n));
 }
 

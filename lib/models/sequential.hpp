@@ -4,9 +4,9 @@
 //   predict(x)   = layers[k-1]( … layers[0](x) )          scores, shape (N, C)
 //   loss(x, t)   = loss_layer(predict(x), t)               a number
 //   backward()   = loss_layer.backward(1), then every layer's backward in reverse order
-//   gradient()   = forward + backward + remove_duplicates  → each distinct Param with its grad
 // Layers are owned by the network; their parameters are shared handles, so a model can share
-// a weight between layers (see train/dedup.hpp).
+// a weight between layers (train/dedup.hpp merges their gradients; train/gradient_check.hpp checks
+// a model's backward against numerical gradients).
 #pragma once
 
 #include <memory>
@@ -16,7 +16,6 @@
 #include "data/dataset.hpp"
 #include "layers/layer.hpp"
 #include "models/model.hpp"
-#include "train/gradient_check.hpp"
 
 namespace scratch {
 
@@ -51,17 +50,6 @@ class Sequential : public Model {
   Scalar accuracy(const Tensor& x, const Tensor& t);
   // The same over a whole Dataset, in batches (so a 10000-image test set never sits in memory as Scalars).
   Scalar accuracy(const Dataset& data, std::size_t batch_size = 1000);
-
-  // Back-propagation: forward, backward, remove_duplicates. Returns the distinct parameters with
-  // Param::grad holding dL/dParam, ready for an optimizer.
-  std::vector<ParamPtr> gradient(const Tensor& x, const Tensor& t);
-
-  // Central-difference gradient of every distinct parameter, in the order gradient() returns
-  // them (slow: two forward passes per weight).
-  std::vector<Tensor> numerical_gradient(const Tensor& x, const Tensor& t, Scalar h = default_gradient_step());
-
-  // Compares gradient() with numerical_gradient() parameter by parameter.
-  GradientReport gradient_check(const Tensor& x, const Tensor& t, Scalar tolerance);
 
   // Model interface (what the Trainer calls). forward runs in the network's current mode (training
   // unless set_mode said otherwise).

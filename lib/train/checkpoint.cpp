@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 
 #include "train/checkpoint_io.hpp"
@@ -32,22 +33,22 @@ std::string list_names(const Items& items, Name name) {
 
 // ---- writing ----
 
-void encode_trainer(ByteWriter& w, const TrainerState& s) {
+void encode_trainer(ByteWriter& w, const TrainerState& s, const std::string& rng) {
   w.u64(static_cast<std::uint64_t>(s.epoch));
   w.u64(s.iteration);
-  w.string(s.rng);
-  w.u64(s.stats.updates);
+  w.string(rng);
   w.u64(s.stats.param_uses);
   w.u64(s.stats.distinct_params);
   w.u64(s.stats.clipped_updates);
   w.scalar(s.stats.max_grad_norm);
   w.f64(s.total_loss);
   w.u64(s.loss_count);
-  w.u64(s.samples);
-  w.u64(s.batch_size);
-  w.u64(s.next_iter);
-  w.u64(s.order.size());
-  for (const std::size_t i : s.order) w.u64(i);
+  const BatchPosition& e = s.batches;
+  w.u64(e.samples);
+  w.u64(e.batch_size);
+  w.u64(e.next_batch);
+  w.u64(e.order.size());
+  for (const std::size_t i : e.order) w.u64(i);
   w.u64(s.history.size());
   for (const HistoryPoint& p : s.history.points()) {
     w.u64(p.iteration);
@@ -66,6 +67,8 @@ void encode(ByteWriter& w, const Checkpoint& c, std::uint64_t total_size) {
   w.u64(total_size);
   w.u64(c.params.size());
   for (const NamedTensor& p : c.params) w.tensor(p.name, p.value);
+  w.u64(c.buffers.size());
+  for (const NamedTensor& b : c.buffers) w.tensor(b.name, b.value);
   const OptimizerState& o = c.optimizer;
   w.string(o.type);
   w.scalar(o.lr);
@@ -76,7 +79,7 @@ void encode(ByteWriter& w, const Checkpoint& c, std::uint64_t total_size) {
     for (std::size_t s = 0; s < o.slot_names.size(); ++s)
       w.tensor(c.params[k].name + "/" + o.slot_names[s], o.slots[k][s]);
   w.u8(c.trainer ? 1 : 0);
-  if (c.trainer) encode_trainer(w, *c.trainer);
+  if (c.trainer) encode_trainer(w, *c.trainer, c.rng);
 }
 
 // ---- reading ----
@@ -97,8 +100,9 @@ std::vector<unsigned char> read_file(const fs::path& path) {
   return bytes;
 }
 
-// The checks on the fixed-size header and the checksum; returns the size without the checksum.
-std::size_t check_envelope(const std::vector<unsigned char>& bytes, const fs::path& path) {
+// The checks on the fixed-size header and the checksum; returns the size without the checksum and
+// sets `version`.
+std::size_t check_envelope(const std::vector<unsigned char>& bytes, const fs::path& path, std::uint32_t& version) {
   const std::size_t size = bytes.size();
   if (size < sizeof kCheckpointMagic)
     fail<FormatError>("checkpoint ", path, ": truncated: the file has ", size,
@@ -114,9 +118,9 @@ std::size_t check_envelope(const std::vector<unsigned char>& bytes, const fs::pa
     fail<FormatError>("checkpoint ", path, ": truncated: the file has ", size, " bytes, fewer than the ",
                       kHeaderSize + kCrcSize, " of a header and checksum");
   ByteReader header(bytes, sizeof kCheckpointMagic, kHeaderSize, path);
-  const std::uint32_t version = header.u32("the format version");
-  if (version != kCheckpointVersion)
-    fail<FormatError>("checkpoint ", path, ": format version ", version, ", but this build reads version ",
+  version = header.u32("the format version");
+  if (version < 1 || version > kCheckpointVersion)
+    fail<FormatError>("checkpoint ", path, ": format version ", version, ", but this build reads versions 1 to ",
                       kCheckpointVersion, (version > kCheckpointVersion ? " (written by a newer ScratchNet?)" : ""));
   const std::uint32_t scalar_size = header.u32("the scalar size");
   if (scalar_size != sizeof(Scalar))
@@ -144,29 +148,39 @@ void expect(bool ok, const ByteReader& r, const Parts&... what) {
   if (!ok) fail<FormatError>("checkpoint ", r.path(), ": ", what..., " (near offset ", r.offset(), ")");
 }
 
-TrainerState decode_trainer(ByteReader& r) {
+TrainerState decode_trainer(ByteReader& r, std::uint32_t version, std::string& rng) {
   TrainerState s;
+  // The trainer goes on counting from these: epoch + 1 must still be an int, iteration + 1 must
+  // not wrap around.
   const std::uint64_t epoch = r.u64("the epoch");
-  expect(epoch <= INT_MAX, r, "impossible epoch count ", epoch);
+  expect(epoch < INT_MAX, r, "impossible epoch count ", epoch, ": a trainer counts at most ", INT_MAX - 1,
+         " epochs (a hand-edited or corrupt file?)");
   s.epoch = static_cast<int>(epoch);
-  s.iteration = r.u64("the iteration");
-  s.rng = r.string("the random-engine state");
+  const std::uint64_t iteration = r.u64("the iteration");
+  expect(iteration < std::numeric_limits<std::uint64_t>::max() && iteration < std::numeric_limits<std::size_t>::max(),
+         r, "impossible iteration count ", iteration, ": the trainer could not count one more (a hand-edited or ",
+         "corrupt file?)");
+  s.iteration = static_cast<std::size_t>(iteration);
+  rng = r.string("the random-engine state");
   try {
     Rng probe;
-    probe.set_state(s.rng);
+    probe.set_state(rng);
   } catch (const FormatError&) {
     expect(false, r, "the random-engine state does not parse");
   }
-  s.stats.updates = r.u64("the statistics");
+  if (version == 1) r.u64("the statistics");  // v1's count of updates: always the iteration count
   s.stats.param_uses = r.u64("the statistics");
   s.stats.distinct_params = r.u64("the statistics");
   s.stats.clipped_updates = r.u64("the statistics");
   s.stats.max_grad_norm = r.scalar("the statistics");
   s.total_loss = r.f64("the running loss");
   s.loss_count = r.u64("the running loss");
-  s.samples = r.u64("the unfinished epoch");
-  s.batch_size = r.u64("the unfinished epoch");
-  s.next_iter = r.u64("the unfinished epoch");
+  expect(s.loss_count <= s.iteration, r, s.loss_count, " losses are pending but only ", s.iteration,
+         " iterations were done");
+  BatchPosition& e = s.batches;
+  e.samples = r.u64("the unfinished epoch");
+  e.batch_size = r.u64("the unfinished epoch");
+  e.next_batch = r.u64("the unfinished epoch");
   const std::uint64_t order_size = r.u64("the unfinished epoch");
   expect(order_size <= r.remaining() / 8, r, "the shuffled order claims ", order_size, " entries");
   std::vector<bool> seen(order_size, false);
@@ -174,15 +188,15 @@ TrainerState decode_trainer(ByteReader& r) {
     const std::uint64_t index = r.u64("the shuffled order");
     expect(index < order_size && !seen[index], r, "the shuffled order is not a permutation of 0 … ", order_size - 1);
     seen[index] = true;
-    s.order.push_back(index);
+    e.order.push_back(index);
   }
-  if (s.order.empty()) {
-    expect(s.next_iter == 0, r, "iteration ", s.next_iter, " is next but no epoch is unfinished");
+  if (e.order.empty()) {
+    expect(e.next_batch == 0, r, "iteration ", e.next_batch, " is next but no epoch is unfinished");
   } else {
-    expect(s.batch_size > 0 && s.order.size() == s.samples && s.samples > 0, r, "the unfinished epoch has ", s.samples,
-           " samples, batch size ", s.batch_size, " and an order of ", s.order.size());
-    expect(s.next_iter < (s.samples + s.batch_size - 1) / s.batch_size, r, "the unfinished epoch's next iteration ",
-           s.next_iter, " is past its end");
+    expect(e.batch_size > 0 && e.order.size() == e.samples && e.samples > 0, r, "the unfinished epoch has ", e.samples,
+           " samples, batch size ", e.batch_size, " and an order of ", e.order.size());
+    expect(e.next_batch < (e.samples + e.batch_size - 1) / e.batch_size, r, "the unfinished epoch's next iteration ",
+           e.next_batch, " is past its end");
   }
   const std::uint64_t points = r.u64("the history");
   expect(points <= r.remaining() / (5 * 8 + sizeof(Scalar)), r, "the history claims ", points, " points");
@@ -201,13 +215,19 @@ TrainerState decode_trainer(ByteReader& r) {
   return s;
 }
 
-Checkpoint decode(ByteReader& r) {
+Checkpoint decode(ByteReader& r, std::uint32_t version) {
   Checkpoint c;
   const std::uint64_t count = r.u64("the parameter count");
   for (std::uint64_t k = 0; k < count; ++k) {
     NamedTensor p;
     p.value = r.tensor("a parameter", p.name);
     c.params.push_back(std::move(p));
+  }
+  const std::uint64_t buffers = version >= 2 ? r.u64("the buffer count") : 0;  // v1 had none
+  for (std::uint64_t k = 0; k < buffers; ++k) {
+    NamedTensor b;
+    b.value = r.tensor("a buffer", b.name);
+    c.buffers.push_back(std::move(b));
   }
   OptimizerState& o = c.optimizer;
   o.type = r.string("the optimizer's type");
@@ -230,7 +250,7 @@ Checkpoint decode(ByteReader& r) {
   }
   const std::uint8_t has_trainer = r.u8("the trainer flag");
   expect(has_trainer <= 1, r, "the trainer flag is ", int(has_trainer), ", not 0 or 1");
-  if (has_trainer == 1) c.trainer = decode_trainer(r);
+  if (has_trainer == 1) c.trainer = decode_trainer(r, version, c.rng);
   expect(r.remaining() == 0, r, r.remaining(), " unexpected bytes before the checksum");
   return c;
 }
@@ -265,13 +285,23 @@ void write_checkpoint(const fs::path& path, const Checkpoint& checkpoint) {
 
 Checkpoint read_checkpoint(const fs::path& path) {
   const std::vector<unsigned char> bytes = read_file(path);
-  const std::size_t body = check_envelope(bytes, path);
+  std::uint32_t version = 0;
+  const std::size_t body = check_envelope(bytes, path, version);
   ByteReader reader(bytes, kHeaderSize, body, path);
-  return decode(reader);
+  return decode(reader, version);
 }
 
-void check_fits(const Checkpoint& checkpoint, const std::vector<ParamPtr>& params, const Optimizer& optimizer,
-                const fs::path& path) {
+Checkpoint make_checkpoint(const Model& model, const Optimizer& optimizer) {
+  const std::vector<ParamPtr> params = distinct_params(model);
+  Checkpoint c;
+  for (const ParamPtr& p : params) c.params.push_back({p->name, p->value});
+  for (const Buffer& b : model.buffers()) c.buffers.push_back({b.name, *b.value});
+  c.optimizer = optimizer.export_state(params);
+  return c;
+}
+
+void check_fits(const Checkpoint& checkpoint, const Model& model, const Optimizer& optimizer, const fs::path& path) {
+  const std::vector<ParamPtr> params = distinct_params(model);
   const auto& saved = checkpoint.params;
   if (saved.size() != params.size())
     fail<ShapeError>("checkpoint ", path, ": it holds ", saved.size(), " parameters (",
@@ -287,6 +317,23 @@ void check_fits(const Checkpoint& checkpoint, const std::vector<ParamPtr>& param
                        shape_string(saved[k].value.shape()), " in the file but ",
                        shape_string(params[k]->value.shape()), " in the model; were the layer sizes changed?");
   }
+  const std::vector<Buffer> buffers = model.buffers();
+  const auto& saved_buffers = checkpoint.buffers;
+  if (saved_buffers.size() != buffers.size())
+    fail<ShapeError>("checkpoint ", path, ": it holds ", saved_buffers.size(), " buffers (",
+                     saved_buffers.empty() ? "none" : list_names(saved_buffers, [](const NamedTensor& b) { return b.name; }),
+                     ") but the model has ", buffers.size(), " (",
+                     buffers.empty() ? "none" : list_names(buffers, [](const Buffer& b) { return b.name; }),
+                     "); was it saved from another model (or before the model had layers with running statistics)?");
+  for (std::size_t k = 0; k < buffers.size(); ++k) {
+    if (saved_buffers[k].name != buffers[k].name)
+      fail<ShapeError>("checkpoint ", path, ": buffer ", k + 1, " is '", saved_buffers[k].name, "' in the file but '",
+                       buffers[k].name, "' in the model; was it saved from another model?");
+    if (saved_buffers[k].value.shape() != buffers[k].value->shape())
+      fail<ShapeError>("checkpoint ", path, ": buffer '", saved_buffers[k].name, "' has shape ",
+                       shape_string(saved_buffers[k].value.shape()), " in the file but ",
+                       shape_string(buffers[k].value->shape()), " in the model; were the layer sizes changed?");
+  }
   const OptimizerState& o = checkpoint.optimizer;
   if (o.type != optimizer.name() || o.slot_names != optimizer.slot_names())
     fail<ValueError>("checkpoint ", path, ": it holds ", o.type, " optimizer state (slots: ",
@@ -294,24 +341,22 @@ void check_fits(const Checkpoint& checkpoint, const std::vector<ParamPtr>& param
                      ") but this optimizer is ", optimizer.name(), "; load it into the same kind of optimizer");
 }
 
-void restore(const Checkpoint& checkpoint, const std::vector<ParamPtr>& params, Optimizer& optimizer) {
+void restore(const Checkpoint& checkpoint, const Model& model, Optimizer& optimizer) {
+  const std::vector<ParamPtr> params = distinct_params(model);
+  const std::vector<Buffer> buffers = model.buffers();
   optimizer.import_state(params, checkpoint.optimizer);  // checks again and may throw: before any copy
   for (std::size_t k = 0; k < params.size(); ++k) params[k]->value.assign(checkpoint.params[k].value);
+  for (std::size_t k = 0; k < buffers.size(); ++k) buffers[k].value->assign(checkpoint.buffers[k].value);
 }
 
 void save_checkpoint(const fs::path& path, const Model& model, const Optimizer& optimizer) {
-  const std::vector<ParamPtr> params = distinct_params(model);
-  Checkpoint c;
-  for (const ParamPtr& p : params) c.params.push_back({p->name, p->value});
-  c.optimizer = optimizer.export_state(params);
-  write_checkpoint(path, c);
+  write_checkpoint(path, make_checkpoint(model, optimizer));
 }
 
 void load_checkpoint(const fs::path& path, Model& model, Optimizer& optimizer) {
   const Checkpoint c = read_checkpoint(path);
-  const std::vector<ParamPtr> params = distinct_params(model);
-  check_fits(c, params, optimizer, path);
-  restore(c, params, optimizer);
+  check_fits(c, model, optimizer, path);
+  restore(c, model, optimizer);
 }
 
 }  // namespace scratch

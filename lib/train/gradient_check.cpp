@@ -7,6 +7,8 @@
 #include <limits>
 #include <ostream>
 
+#include "train/dedup.hpp"
+
 namespace scratch {
 
 Scalar default_gradient_step() { return kScalarIsFloat ? Scalar(1e-2) : Scalar(1e-4); }
@@ -57,6 +59,30 @@ GradientComparison compare_gradient(const std::string& name, const Tensor& backp
   c.pass = finite && c.max_rel_error <= tolerance;
   if (!finite) c.max_rel_error = c.max_abs_diff = std::numeric_limits<Scalar>::infinity();
   return c;
+}
+
+std::vector<ParamPtr> gradient(Model& model, const Tensor& x, const Tensor& t) {
+  model.forward(x, t);
+  model.backward();
+  return remove_duplicates(model.params());
+}
+
+std::vector<Tensor> numerical_gradient(Model& model, const Tensor& x, const Tensor& t, Scalar h) {
+  // In the order remove_duplicates returns the parameters, so that gradient() and this line up.
+  std::vector<Tensor> grads;
+  for (const ParamPtr& p : distinct_params(model.params()))
+    grads.push_back(numerical_gradient([&](const Tensor&) { return model.forward(x, t); }, p->value, h));
+  return grads;
+}
+
+GradientReport gradient_check(Model& model, const Tensor& x, const Tensor& t, Scalar tolerance) {
+  const std::vector<Tensor> numerical = numerical_gradient(model, x, t);
+  const std::vector<ParamPtr> params = gradient(model, x, t);
+  GradientReport report;
+  report.tolerance = tolerance;
+  for (std::size_t i = 0; i < params.size(); ++i)
+    report.rows.push_back(compare_gradient(params[i]->name, params[i]->grad, numerical[i], tolerance));
+  return report;
 }
 
 bool GradientReport::pass() const {

@@ -7,13 +7,20 @@
 // (ε = machine epsilon), so h balances the two: 1e-4 in double (the books' value), 1e-2 in float.
 // Near a kink (ReLU at 0) the formula is wrong whenever x ± h crosses it; choose inputs whose
 // pre-activations stay farther than h from 0.
-#pragma once
+//
+// On a whole model (any Model: Sequential, CBOW, the autoencoder, …) the same three steps as the
+// book's TwoLayerNet.gradient / numerical_gradient and its gradient check:
+//
+//   params    = gradient(model, x, t)                  forward, backward, remove_duplicates
+//   numerical = numerical_gradient(model, x, t)        one central difference per weight
+//   report    = gradient_check(model, x, t, 1e-6)      the two compared, parameter by parameter
 
 #include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
 
+#include "models/model.hpp"
 #include "tensor/tensor.hpp"
 
 namespace scratch {
@@ -50,6 +57,21 @@ struct GradientReport {
   Scalar tolerance = 0;
   bool pass() const;
 };
+
+// Back-propagation on a batch: model.forward(x, t), model.backward(), remove_duplicates. Returns
+// the model's distinct parameters (a shared weight once) with Param::grad holding dL/dParam, ready
+// for an optimizer.
+std::vector<ParamPtr> gradient(Model& model, const Tensor& x, const Tensor& t);
+
+// The central-difference gradient of the loss model.forward(x, t) with respect to every distinct
+// parameter, in the order gradient() returns them (slow: two forward passes per weight). Each weight
+// is perturbed in place and restored (train/dedup.hpp's distinct_params: no gradient is touched).
+std::vector<Tensor> numerical_gradient(Model& model, const Tensor& x, const Tensor& t,
+                                       Scalar h = default_gradient_step());
+
+// Compares gradient() with numerical_gradient() parameter by parameter; `tolerance` bounds each
+// parameter's max rel (see GradientComparison).
+GradientReport gradient_check(Model& model, const Tensor& x, const Tensor& t, Scalar tolerance);
 
 // Prints  param  shape  mean|Δ|  max|Δ|  max rel  PASS/FAIL  — one line per row.
 std::ostream& operator<<(std::ostream& out, const GradientReport& report);

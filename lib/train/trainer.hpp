@@ -49,6 +49,7 @@
 #include "core/paths.hpp"
 #include "core/random.hpp"
 #include "core/timer.hpp"
+#include "data/batches.hpp"
 #include "data/dataset.hpp"
 #include "models/model.hpp"
 #include "optim/optimizer.hpp"
@@ -59,11 +60,26 @@ namespace scratch {
 
 // Counters a chapter can print after training.
 struct TrainerStats {
-  std::size_t updates = 0;          // optimizer steps taken
   std::size_t param_uses = 0;       // ParamUses reported by model.params() (at the last step)
   std::size_t distinct_params = 0;  // distinct parameters after remove_duplicates (at the last step)
   std::size_t clipped_updates = 0;  // steps whose gradient norm exceeded max_grad and was scaled down
   Scalar max_grad_norm = 0;         // the largest global gradient norm seen, before clipping
+};
+
+// Where a Trainer is in training, down to the iteration: the trainer holds exactly this, and a
+// checkpoint stores exactly this (with the shuffling engine's state, which the trainer only
+// references), so that resume() continues a run as if it had never stopped.
+struct TrainerState {
+  int epoch = 0;              // completed epochs
+  std::size_t iteration = 0;  // completed iterations = optimizer updates
+  TrainerStats stats;
+  double total_loss = 0;       // sum of the losses since the last history point
+  std::size_t loss_count = 0;  // how many
+  // The epoch in progress (data/batches.hpp): its shuffled order (empty between epochs) and next
+  // batch. While fit() runs, its MiniBatches holds the live position; fit() copies it here when it
+  // writes a checkpoint and when it returns or throws.
+  BatchPosition batches;
+  History history;
 };
 
 class Trainer {
@@ -72,13 +88,15 @@ class Trainer {
   // shuffles; the default, the global engine, follows the chapters' --seed.
   Trainer(Model& model, Optimizer& optimizer, Rng& rng = global_rng());
 
-  // Trains on samples x (N, …) with labels t (N, …), without copying them.
+  // Trains on samples x (N, …) with labels t (N, …), without copying them (TensorDataset::borrow).
   //   max_epoch ≥ 1; 1 ≤ batch_size ≤ N; max_grad ≥ 0 (0: no clipping); eval_interval ≥ 0.
-  // Throws ValueError for a bad argument, ShapeError when x and t disagree on N, NumericalError as
-  // described above, IoError when a checkpoint cannot be written. Epochs and iterations keep
-  // counting across calls, as does the history. An epoch left unfinished (by Ctrl-C, an exception,
-  // or in a resumed checkpoint) is finished first, with its own shuffled order, and counts as one of max_epoch; it
-  // needs the same N and batch_size (ValueError otherwise).
+  // Puts the model in training mode (Mode::kTrain) first. Throws ValueError for a bad argument,
+  // ShapeError when x and t disagree on N, NumericalError as described above, IoError when a
+  // checkpoint cannot be written. Epochs and iterations keep counting across calls, as does the
+  // history. An epoch left unfinished (by Ctrl-C, an exception, or in a resumed checkpoint) is
+  // finished first, with its own shuffled order, and counts as one of max_epoch; it needs the same
+  // N and batch_size (ValueError otherwise). A step that throws is not counted: its batch comes
+  // first when training goes on.
   void fit(const Tensor& x, const Tensor& t, int max_epoch = 10, std::size_t batch_size = 32, Scalar max_grad = 0,
            int eval_interval = 20);
 
@@ -86,9 +104,9 @@ class Trainer {
   void fit(const Dataset& data, int max_epoch = 10, std::size_t batch_size = 32, Scalar max_grad = 0,
            int eval_interval = 20);
 
-  const History& history() const { return history_; }
+  const History& history() const { return state_.history; }
   // history() as CSV (history.hpp), written atomically; throws IoError naming the path.
-  void save_history(const fs::path& path) const { history_.save_csv(path); }
+  void save_history(const fs::path& path) const { state_.history.save_csv(path); }
 
   // The loss curve, like the book's trainer.plot(): the history's average losses against the
   // iteration, drawn to `png` (a bare name goes into plots/) with its CSV and .gp script beside it.
@@ -96,17 +114,18 @@ class Trainer {
   // Returns what was written (print PlotResult::message).
   PlotResult plot(const fs::path& png, PlotOptions options = {}) const;
 
-  const TrainerStats& stats() const { return stats_; }
+  const TrainerStats& stats() const { return state_.stats; }
 
-  // Epochs completed so far (over every fit() call).
-  int current_epoch() const { return epoch_; }
+  // Epochs completed so far and iterations (= optimizer updates) so far, over every fit() call.
+  int current_epoch() const { return state_.epoch; }
+  std::size_t iterations() const { return state_.iteration; }
 
   // ---- checkpoints and Ctrl-C ----
   // fit() writes a checkpoint to `path` after every `every_epochs`-th completed epoch (counted
   // across calls), when it ends and when Ctrl-C stops it. An empty path turns this off.
   void set_checkpoint(const fs::path& path, int every_epochs = 1);
   // At the same moments, writes history() as CSV to `path` (empty: off).
-  void set_history_csv(const fs::path& path) { history_csv_ = path; }
+  void set_history_csv(const fs::path& path) { outputs_.history_csv = path; }
   // Writes a checkpoint of the model, the optimizer and this trainer now; throws IoError.
   void save_checkpoint(const fs::path& path) const;
   // Takes a checkpoint written by a Trainer back: everything or nothing (see load_checkpoint for the
@@ -121,39 +140,31 @@ class Trainer {
   void set_log(std::ostream* out) { log_ = out; }
 
  private:
+  // What fit() writes besides the model's training: set_checkpoint and set_history_csv.
+  struct Outputs {
+    fs::path checkpoint, history_csv;
+    int every_epochs = 1;
+  };
+
   void run_epochs(const Dataset& data, int max_epoch, std::size_t batch_size, Scalar max_grad, int eval_interval);
+  void check_fit(const Dataset& data, int max_epoch, std::size_t batch_size, Scalar max_grad,
+                 int eval_interval) const;
+  MiniBatches batches_for(const Dataset& data, std::size_t batch_size);
+  void train_on(MiniBatches& batches, Scalar max_grad);
   void step(const Tensor& x, const Tensor& t, Scalar max_grad, std::size_t epoch_iter, std::size_t max_iters);
   void report(int epoch, std::size_t epoch_iter, std::size_t max_iters);
-  void persist() const;  // the checkpoint and the history CSV, where paths are set
+  void end_epoch(const MiniBatches& batches, bool last, std::size_t interval);
+  void end_fit(const MiniBatches& batches, bool stopped_early);
+  void persist(const MiniBatches& batches);  // the checkpoint and the history CSV, where paths are set
 
   Model& model_;
   Optimizer& optimizer_;
   Rng& rng_;
   std::ostream* log_;
-
-  History history_;
-  TrainerStats stats_;
-  int epoch_ = 0;              // completed epochs
-  std::size_t iteration_ = 0;  // completed updates
-
-  // What training has accumulated since the last log line.
-  double total_loss_ = 0;
-  std::size_t loss_count_ = 0;
+  TrainerState state_;
+  Outputs outputs_;
   Timer timer_;  // reset when fit() begins
-
-  // The epoch in progress: its shuffled order (empty between epochs), the next iteration to run
-  // (0-based) and the sample count and batch size its order and iterations were made for.
-  std::vector<std::size_t> order_;
-  std::size_t next_iter_ = 0;
-  std::size_t epoch_samples_ = 0, epoch_batch_size_ = 0;
-
-  fs::path checkpoint_path_, history_csv_;
-  int checkpoint_every_ = 1;
   bool interrupted_ = false;
-
-  // Mini-batch buffers reused across iterations: one pair for full batches, one for the smaller
-  // last batch, so neither is resized back and forth every epoch.
-  Tensor x_batch_, t_batch_, x_last_, t_last_;
 };
 
 }  // namespace scratch

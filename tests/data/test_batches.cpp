@@ -152,4 +152,83 @@ BOOST_AUTO_TEST_CASE(impossible_batch_sizes_are_value_errors) {
   expect_mentions(error_message<ValueError>([&] { MiniBatches(empty, 1, rng); }), "empty");
 }
 
+BOOST_AUTO_TEST_CASE(an_unfinished_epoch_continues_from_its_position) {
+  // Batches of 3 from 10 samples: 4 per epoch. Stop after 2, continue elsewhere: the same 4 batches.
+  const TensorDataset data = ten_samples();
+  Rng rng(11);
+  MiniBatches straight(data, 3, rng);
+  const std::vector<std::size_t> whole = one_epoch(straight);
+
+  Rng rng2(11);
+  MiniBatches first(data, 3, rng2);
+  BOOST_TEST(first.position().order.empty());  // before the first next(): between epochs
+  std::vector<std::size_t> seen;
+  for (int i = 0; i < 2; ++i) {
+    BOOST_REQUIRE(first.next());
+    for (std::size_t b = 0; b < 3; ++b) seen.push_back(static_cast<std::size_t>(first.x()(b, 0)));
+  }
+  const BatchPosition p = first.position();
+  BOOST_TEST(p.next_batch == 2u);
+  BOOST_TEST(p.order == straight.order());
+  BOOST_TEST((p.samples == 10u && p.batch_size == 3u));
+
+  Rng other(99);  // the order comes from the position, not from this engine
+  MiniBatches second(data, 3, other);
+  second.set_position(p);
+  const std::string other_state = other.state();
+  const std::vector<std::size_t> rest = one_epoch(second);
+  seen.insert(seen.end(), rest.begin(), rest.end());
+  BOOST_TEST(seen == whole);
+  BOOST_TEST(other.state() == other_state);
+  BOOST_TEST(second.position().order.empty());  // the epoch is over
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_put_back_comes_again) {
+  const TensorDataset data = ten_samples();
+  MiniBatches batches(data, 4, global_rng(), {Shuffle::kNone, LastBatch::kKeep});
+  BOOST_CHECK_THROW(batches.put_back(), ValueError);  // no batch yet
+  BOOST_REQUIRE(batches.next());
+  BOOST_REQUIRE(batches.next());  // samples 4 … 7
+  batches.put_back();
+  BOOST_TEST(batches.position().next_batch == 1u);
+  BOOST_REQUIRE(batches.next());
+  BOOST_TEST(batches.x()(0, 0) == Scalar(4));
+  BOOST_TEST(batches.batch_in_epoch() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_position_for_other_batches_is_refused) {
+  const TensorDataset data = ten_samples();
+  MiniBatches batches(data, 3);
+  BatchPosition p;
+  p.samples = 10;
+  p.batch_size = 4;
+  p.order = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  BOOST_TEST(message_of<ValueError>([&] { batches.set_position(p); }) ==
+             "MiniBatches.set_position: the epoch was cut into batches of 4 from 10 samples (an order of 10), but "
+             "these batches are of 3 from 10 samples; continue it with the same data and batch size");
+  p.batch_size = 3;
+  p.next_batch = 5;
+  BOOST_CHECK_THROW(batches.set_position(p), ValueError);  // 4 batches per epoch
+  p.next_batch = 1;
+  p.order[3] = 0;
+  BOOST_TEST(message_of<ValueError>([&] { batches.set_position(p); }).find("index 0 appears twice") !=
+             std::string::npos);
+  BOOST_TEST(batches.position().order.empty());  // nothing was taken
+}
+
+BOOST_AUTO_TEST_CASE(a_borrowed_tensor_dataset_reads_the_callers_tensors) {
+  const Tensor x = Tensor::from_rows({{1, 2}, {3, 4}, {5, 6}}), t = Tensor::from_vector({3}, {0, 1, 0});
+  const TensorDataset borrowed = TensorDataset::borrow(x, t);
+  BOOST_TEST(&borrowed.x() == &x);  // no copy
+  BOOST_TEST(&borrowed.t() == &t);
+  const TensorDataset copy = borrowed;  // a copy borrows the same tensors
+  BOOST_TEST(&copy.x() == &x);
+  Tensor bx, bt;
+  copy.batch({2, 0, 1}, 0, 2, bx, bt);
+  BOOST_TEST(bx(0, 0) == Scalar(5));
+  BOOST_TEST(message_of<ShapeError>([&] { TensorDataset::borrow(x, bt); }) ==
+             "TensorDataset::borrow: x has shape (3, 2) and t has shape (2,); both need the same number of samples "
+             "along axis 0");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -48,7 +48,12 @@ BadInputs model_bad_inputs() {
        [] { small_net().predict(zeros({5, 3})); }, S, {"affine", "(5, 3)", "4 input features"}},
       {"Sequential: labels for another batch size",
        [] { small_net().loss(zeros({5, 4}), zeros({4})); }, S, {"softmax_with_loss", "(4,)", "(5, 2)"}},
-      {"Sequential: label out of range", [] { small_net().gradient(zeros({2, 4}), values({2}, {0, 2})); }, V,
+      {"gradient: label out of range",
+       [] {
+         TwoLayerNet net = small_net();
+         gradient(net, zeros({2, 4}), values({2}, {0, 2}));
+       },
+       V,
        {"softmax_with_loss", "t[1] = 2", "[0, 2)"}},
       {"Sequential: accuracy of a batch of 0",
        [] { small_net().accuracy(zeros({0, 4}), zeros({0})); }, S, {"accuracy", "empty"}},
@@ -66,8 +71,13 @@ BadInputs model_bad_inputs() {
        },
        V,
        {"accuracy", "empty"}},
-      {"Sequential: numerical gradient with step 0",
-       [] { small_net().numerical_gradient(zeros({1, 4}), zeros({1}), 0); }, V, {"numerical_gradient", "step h", "0"}},
+      {"numerical_gradient of a model with step 0",
+       [] {
+         TwoLayerNet net = small_net();
+         numerical_gradient(net, zeros({1, 4}), zeros({1}), 0);
+       },
+       V,
+       {"numerical_gradient", "step h", "0"}},
       // ---- TwoLayerNet ----
       {"TwoLayerNet: W1 and W2 do not chain",
        [] { TwoLayerNet(zeros({4, 3}), zeros({4, 2})); }, S, {"TwoLayerNet", "W1 (4, 3)", "W2 (4, 2)", "(D, H)"}},

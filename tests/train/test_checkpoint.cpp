@@ -100,24 +100,27 @@ BOOST_AUTO_TEST_CASE(round_trip_restores_parameters_and_optimizer_state_bitwise)
 }
 
 BOOST_AUTO_TEST_CASE(the_file_has_the_documented_byte_layout) {
-  // One parameter "w" of shape (1,) holding 1.5, SGD with lr 0.25, no trainer:
-  //   header 24 | P: 8 | tensor: 4+1 name, 4 ndim, 8 dim, s data | "SGD": 4+3 | lr s | steps 8 |
-  //   S 4 | trainer flag 1 | crc 4      = 73 + 2s bytes (s = sizeof(Scalar))
+  // One parameter "w" of shape (1,) holding 1.5, one buffer "m" of shape (1,) holding 0.5, SGD with
+  // lr 0.25, no trainer:
+  //   header 24 | P: 8 | tensor: 4+1 name, 4 ndim, 8 dim, s data | K: 8 | tensor: 17+s |
+  //   "SGD": 4+3 | lr s | steps 8 | S 4 | trainer flag 1 | crc 4      = 98 + 3s bytes (s = sizeof(Scalar))
   struct One : Model {
     Scalar forward(const Tensor&, const Tensor&) override { return 0; }
     void backward() override {}
     std::vector<ParamUse> params() const override { return {{w, &dw}}; }
+    std::vector<Buffer> buffers() const override { return {{"m", &m}}; }
     ParamPtr w = make_param("w", Tensor::from_vector({1}, {1.5}));
     Tensor dw = Tensor::zeros({1});
+    mutable Tensor m = Tensor::from_vector({1}, {0.5});
   } model;
   SGD sgd(0.25);
   TempDir dir;
   save_checkpoint(dir / "one.ckpt", model, sgd);
   const std::vector<unsigned char> b = read_bytes(dir / "one.ckpt");
   const std::size_t s = sizeof(Scalar);
-  BOOST_REQUIRE(b.size() == 73 + 2 * s);
+  BOOST_REQUIRE(b.size() == 98 + 3 * s);
   BOOST_TEST(std::string(b.begin(), b.begin() + 8) == "SNETCKPT");
-  BOOST_TEST(le(b, 8, 4) == 1u);         // version
+  BOOST_TEST(le(b, 8, 4) == 2u);         // version
   BOOST_TEST(le(b, 12, 4) == s);         // scalar size
   BOOST_TEST(le(b, 16, 8) == b.size());  // total size
   BOOST_TEST(le(b, 24, 8) == 1u);        // P
@@ -128,11 +131,17 @@ BOOST_AUTO_TEST_CASE(the_file_has_the_documented_byte_layout) {
   Scalar w = 0;
   std::memcpy(&w, &b[49], s);  // little-endian host: the bytes are the Scalar
   BOOST_TEST(w == Scalar(1.5));
-  BOOST_TEST(le(b, 49 + s, 4) == 3u);
-  BOOST_TEST(std::string(&b[53 + s], &b[56 + s]) == "SGD");
-  BOOST_TEST(le(b, 64 + 2 * s, 4) == 0u);  // S (after lr and steps)
-  BOOST_TEST(b[68 + 2 * s] == 0);          // no trainer
-  BOOST_TEST(le(b, 69 + 2 * s, 4) == crc32(0, b.data(), static_cast<uInt>(69 + 2 * s)));
+  BOOST_TEST(le(b, 49 + s, 8) == 1u);  // K
+  BOOST_TEST(le(b, 57 + s, 4) == 1u);  // the buffer's name length
+  BOOST_TEST(b[61 + s] == 'm');
+  Scalar m = 0;
+  std::memcpy(&m, &b[74 + s], s);
+  BOOST_TEST(m == Scalar(0.5));
+  BOOST_TEST(le(b, 74 + 2 * s, 4) == 3u);
+  BOOST_TEST(std::string(&b[78 + 2 * s], &b[81 + 2 * s]) == "SGD");
+  BOOST_TEST(le(b, 89 + 3 * s, 4) == 0u);  // S (after lr and steps)
+  BOOST_TEST(b[93 + 3 * s] == 0);          // no trainer
+  BOOST_TEST(le(b, 94 + 3 * s, 4) == crc32(0, b.data(), static_cast<uInt>(94 + 3 * s)));
 }
 
 BOOST_AUTO_TEST_CASE(shared_weights_are_stored_once_in_remove_duplicates_order) {
@@ -199,9 +208,12 @@ BOOST_AUTO_TEST_CASE(wrong_magic_version_and_scalar_size_are_named) {
   bytes[1] = 'K';
   f.expect_rejected<FormatError>(bytes, "not a ScratchNet checkpoint: it starts with bytes 50 4b 45 54");
   bytes = good;
-  bytes[8] = 2;
+  bytes[8] = 3;
   fix_crc(bytes);  // only the version is wrong
-  f.expect_rejected<FormatError>(bytes, "format version 2, but this build reads version 1");
+  f.expect_rejected<FormatError>(bytes, "format version 3, but this build reads versions 1 to 2 (written by a newer");
+  bytes[8] = 0;
+  fix_crc(bytes);
+  f.expect_rejected<FormatError>(bytes, "format version 0, but this build reads versions 1 to 2");
   bytes = good;
   bytes[12] = kScalarIsFloat ? 8 : 4;
   fix_crc(bytes);
@@ -217,9 +229,9 @@ BOOST_AUTO_TEST_CASE(a_malformed_body_behind_a_valid_checksum_is_still_rejected)
   Fixture f;
   const std::vector<unsigned char> good = read_bytes(f.path);
   std::vector<unsigned char> bytes = good;
-  for (int i = 0; i < 8; ++i) bytes[24 + i] = 0xff;  // P = 2^64 − 1: reads on into the optimizer's bytes
+  for (int i = 0; i < 8; ++i) bytes[24 + i] = 0xff;  // P = 2^64 − 1: reads on into the buffers' and optimizer's bytes
   fix_crc(bytes);
-  f.expect_rejected<FormatError>(bytes, "a parameter 'Adam' claims");
+  f.expect_rejected<FormatError>(bytes, "truncated: a parameter needs");
   bytes = good;
   bytes[37] = 0xff;  // W's ndim: 255 dimensions
   fix_crc(bytes);

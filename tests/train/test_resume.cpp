@@ -53,11 +53,12 @@ struct Outcome {
   OptimizerState state;
   std::string rng;
   TrainerStats stats;
+  std::size_t iterations;
 };
 
 Outcome outcome(const Trainer& trainer, const LinearRegression& model, const Optimizer& opt, const Rng& rng) {
   return {trainer.history(), model.W_->value, model.b_->value, opt.export_state(distinct_params(model)),
-          rng.state(),       trainer.stats()};
+          rng.state(),       trainer.stats(), trainer.iterations()};
 }
 
 void expect_same(const Outcome& a, const Outcome& b, const std::string& what) {
@@ -67,7 +68,7 @@ void expect_same(const Outcome& a, const Outcome& b, const std::string& what) {
   BOOST_TEST(bitwise_equal(a.b, b.b), what << ": b");
   BOOST_TEST(bitwise_equal(a.state, b.state), what << ": optimizer state");
   BOOST_TEST(a.rng == b.rng, what << ": rng");
-  BOOST_TEST(a.stats.updates == b.stats.updates, what);
+  BOOST_TEST(a.iterations == b.iterations, what);
   BOOST_TEST(a.stats.clipped_updates == b.stats.clipped_updates, what);
   BOOST_TEST(a.stats.max_grad_norm == b.stats.max_grad_norm, what);
 }
@@ -124,8 +125,8 @@ BOOST_AUTO_TEST_CASE(a_crash_after_an_epoch_boundary_checkpoint_resumes_bitwise)
     const Checkpoint c = read_checkpoint(path);
     BOOST_REQUIRE(c.trainer.has_value());
     BOOST_TEST(c.trainer->epoch == 2);
-    BOOST_TEST(c.trainer->next_iter == 0u);
-    BOOST_TEST(c.trainer->order.empty());
+    BOOST_TEST(c.trainer->batches.next_batch == 0u);
+    BOOST_TEST(c.trainer->batches.order.empty());
     BOOST_TEST(c.trainer->loss_count == 2u);  // iterations 6 and 7 of epoch 2, not yet in the history
     expect_same(resumed_run(data, make, path, 2), straight, name + " (epoch boundary)");
   }
@@ -149,13 +150,13 @@ BOOST_AUTO_TEST_CASE(ctrl_c_in_mid_epoch_resumes_bitwise_from_the_file_and_in_me
     trainer.set_history_csv(csv);
     trainer.fit(data.x, data.t, kEpochs, kBatch, kMaxGrad, kEvalInterval);
     BOOST_TEST(trainer.interrupted());
-    BOOST_TEST(trainer.stats().updates == std::size_t(kInterruptAt));  // the iteration in progress was finished
+    BOOST_TEST(trainer.iterations() == std::size_t(kInterruptAt));  // the iteration in progress was finished
     BOOST_TEST(trainer.current_epoch() == 1);
 
     const Checkpoint c = read_checkpoint(path);
     BOOST_REQUIRE(c.trainer.has_value());
-    BOOST_TEST(c.trainer->next_iter == 3u);
-    BOOST_TEST(c.trainer->order.size() == kSamples);
+    BOOST_TEST(c.trainer->batches.next_batch == 3u);
+    BOOST_TEST(c.trainer->batches.order.size() == kSamples);
     BOOST_TEST(c.trainer->iteration == std::size_t(kInterruptAt));
     std::ostringstream expected_csv;
     trainer.history().write_csv(expected_csv);
@@ -213,10 +214,10 @@ BOOST_AUTO_TEST_CASE(an_unfinished_epoch_needs_the_same_data_size_and_batch_size
                "Trainer.fit: epoch 1 stopped after iteration 2 of a pass over 50 samples in batches of 8; call fit "
                "with that data and batch_size to finish it (got 50 samples, batch_size 9)");
   }
-  BOOST_TEST(trainer.stats().updates == 2u);
+  BOOST_TEST(trainer.iterations() == 2u);
   trainer.fit(data.x, data.t, 1, kBatch, 0, kEvalInterval);  // finishes epoch 1 only
   BOOST_TEST(trainer.current_epoch() == 1);
-  BOOST_TEST(trainer.stats().updates == kItersPerEpoch);
+  BOOST_TEST(trainer.iterations() == kItersPerEpoch);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_resume_changes_nothing) {
@@ -268,7 +269,7 @@ BOOST_AUTO_TEST_CASE(a_failed_resume_changes_nothing) {
   BOOST_TEST(bitwise_equal(trainer.history(), history));
   BOOST_TEST(rng.state() == rng_state);
   BOOST_TEST(trainer.current_epoch() == 1);
-  BOOST_TEST(trainer.stats().updates == kItersPerEpoch);
+  BOOST_TEST(trainer.iterations() == kItersPerEpoch);
 
   trainer.resume(dir / "good.ckpt");  // and the good one is taken
   BOOST_TEST(trainer.current_epoch() == 2);

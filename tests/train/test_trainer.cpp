@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(loss_decreases_on_a_seeded_regression) {
   BOOST_TEST(h.back().loss < Scalar(1e-3));
   BOOST_TEST(trainer.stats().param_uses == 2u);
   BOOST_TEST(trainer.stats().distinct_params == 2u);
-  BOOST_TEST(trainer.stats().updates == 20u * 7u);  // ⌈200/32⌉ = 7 iterations per epoch
+  BOOST_TEST(trainer.iterations() == 20u * 7u);  // ⌈200/32⌉ = 7 iterations per epoch
 }
 
 BOOST_AUTO_TEST_CASE(log_lines_have_the_books_exact_format_and_match_the_history) {
@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(a_nan_loss_stops_before_the_update_and_keeps_the_last_good_
   BOOST_TEST(array_equal(model.W_->value, model.W_before));
   BOOST_TEST(array_equal(model.b_->value, model.b_before));
   BOOST_TEST(momentum.steps() == 3u);
-  BOOST_TEST(trainer.stats().updates == 3u);
+  BOOST_TEST(trainer.iterations() == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(a_non_finite_gradient_is_named_with_or_without_clipping) {
@@ -267,7 +267,7 @@ BOOST_AUTO_TEST_CASE(clipping_is_counted_and_bounds_the_step) {
   // The initial gradient norm is several units (targets of size ~2), so the first steps are clipped.
   BOOST_TEST(trainer.stats().max_grad_norm > Scalar(0.5));
   BOOST_TEST(trainer.stats().clipped_updates > 0u);
-  BOOST_TEST(trainer.stats().clipped_updates <= trainer.stats().updates);
+  BOOST_TEST(trainer.stats().clipped_updates <= trainer.iterations());
 }
 
 BOOST_AUTO_TEST_CASE(shared_weights_are_merged_inside_the_loop) {
@@ -344,7 +344,7 @@ BOOST_AUTO_TEST_CASE(bad_arguments_are_value_errors) {
     BOOST_TEST(std::string(e.what()) ==
                "Trainer.fit: batch_size is 11 but must be between 1 and the data set's 10 samples");
   }
-  BOOST_TEST(trainer.stats().updates == 0u);  // nothing ran
+  BOOST_TEST(trainer.iterations() == 0u);  // nothing ran
 }
 
 BOOST_AUTO_TEST_CASE(plot_draws_the_history) {
@@ -376,6 +376,49 @@ BOOST_AUTO_TEST_CASE(plot_draws_the_history) {
   for (std::size_t k = 1; k < rows.size() && k <= losses.size(); ++k)
     BOOST_TEST(std::stod(rows[k].substr(rows[k].rfind(',') + 1)) == losses[k - 1], rows[k]);
   fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(fit_puts_the_model_in_training_mode) {
+  CountingModel model;
+  model.set_mode(Mode::kInference);  // say, after measuring the test accuracy
+  SGD sgd(0.1);
+  Rng rng(3);
+  Trainer trainer(model, sgd, rng);
+  trainer.set_log(nullptr);
+  trainer.fit(ids(10), ids(10), 1, 5, 0, 0);
+  BOOST_TEST((model.mode() == Mode::kTrain));
+}
+
+BOOST_AUTO_TEST_CASE(a_step_that_throws_comes_first_when_training_goes_on) {
+  // 10 samples in batches of 3: 4 iterations per epoch. The 6th forward (epoch 2, iter 2) throws
+  // once; the next fit() retries that batch in the same order, so every batch is the same as in a
+  // run that never failed.
+  struct FailingOnce : CountingModel {
+    Scalar forward(const Tensor& x, const Tensor& t) override {
+      if (++attempts == 6) throw std::runtime_error("simulated crash");
+      return CountingModel::forward(x, t);
+    }
+    int attempts = 0;
+  };
+  CountingModel straight;
+  SGD sgd(0.1);
+  Rng rng(3);
+  Trainer a(straight, sgd, rng);
+  a.set_log(nullptr);
+  a.fit(ids(10), ids(10), 3, 3, 0, 0);
+
+  FailingOnce failing;
+  SGD sgd2(0.1);
+  Rng rng2(3);
+  Trainer b(failing, sgd2, rng2);
+  b.set_log(nullptr);
+  BOOST_CHECK_THROW(b.fit(ids(10), ids(10), 3, 3, 0, 0), std::runtime_error);
+  BOOST_TEST(b.iterations() == 5u);
+  BOOST_TEST(b.current_epoch() == 1);
+  b.fit(ids(10), ids(10), 3 - b.current_epoch(), 3, 0, 0);
+  BOOST_TEST(failing.batches == straight.batches);
+  BOOST_TEST(b.iterations() == a.iterations());
+  BOOST_TEST(rng2.state() == rng.state());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
