@@ -2,8 +2,12 @@
 #include "optim/optimizer.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <limits>
 #include <unordered_set>
+
+#include "core/parallel.hpp"
 
 namespace scratch {
 namespace {
@@ -26,6 +30,36 @@ void check_distinct(const std::string& where, const std::vector<ParamPtr>& param
     if (!seen.insert(p->id()).second)
       fail<ValueError>(where, ": parameter '", p->name, "' is listed twice; pass remove_duplicates(model.params())");
   }
+}
+
+// "m, v", or "none" for an optimizer without state (SGD).
+std::string slot_list(const std::vector<std::string>& names) {
+  if (names.empty()) return "none";
+  std::string list;
+  for (std::size_t s = 0; s < names.size(); ++s) list += (s ? ", " : "") + names[s];
+  return list;
+}
+
+// How many of x[0, n) are NaN or ±inf. A count, not an early exit, so the compiler vectorises it;
+// |x| <= max is false for NaN as well as for ±inf.
+std::size_t count_non_finite(const Scalar* x, std::size_t n) {
+  constexpr Scalar kMax = std::numeric_limits<Scalar>::max();
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < n; ++i) bad += !(std::fabs(x[i]) <= kMax);
+  return bad;
+}
+
+// "NaN", "inf" or "-inf" ("nan" and "-nan" are what printf makes of a NaN, depending on its sign bit).
+std::string number_text(Scalar x) { return std::isnan(x) ? std::string("NaN") : concat(x); }
+
+// "(12, 7)": where flat element i sits in a tensor of this shape, the way NumPy prints an index.
+std::string index_text(const std::vector<std::size_t>& shape, std::size_t i) {
+  std::vector<std::size_t> index(shape.size());
+  for (std::size_t d = shape.size(); d-- > 0;) {
+    index[d] = i % shape[d];
+    i /= shape[d];
+  }
+  return shape_string(index);
 }
 
 }  // namespace
@@ -53,17 +87,95 @@ void Optimizer::check_unit_interval(const char* what, Scalar value) const {
   if (!(value >= 0 && value < 1)) fail<ValueError>(name_, ": ", what, " must be in [0, 1), got ", value);
 }
 
-const std::vector<Optimizer::ParamState*>& Optimizer::begin_step(const std::vector<ParamPtr>& params) {
+void Optimizer::update(const std::vector<ParamPtr>& params) {
   const bool first = !registered_;
+  const std::size_t t = steps_ + 1;  // this step's number
   try {
     collect_states(params, first);
+    begin_update(t);
+    compute_next(params, t);
   } catch (...) {
     if (first) states_.clear();  // a rejected first call must not fix the parameter set
     throw;
   }
+  // Every gradient and every result is finite: the new values become the parameters' and the
+  // state's, and the old ones the buffers of the next step (a swap moves no element).
   registered_ = true;
-  ++steps_;
-  return step_states_;
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    ParamState& state = *step_states_[k];
+    std::swap(params[k]->value, state.next_value);
+    for (std::size_t s = 0; s < slot_names_.size(); ++s) std::swap(state.slots[s], state.next_slots[s]);
+  }
+  steps_ = t;
+}
+
+// Pass 1 of update(): for each chunk of each parameter, copies W and its state into the
+// parameter's next_* buffers, runs the rule there, and counts the non-finite gradients and
+// results while they are still in the cache. Changes no parameter and no state. Throws
+// NumericalError for the first non-finite gradient or result (in the order of `params`, then of
+// the elements: the same on any number of threads).
+void Optimizer::compute_next(const std::vector<ParamPtr>& params, std::size_t t) {
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    const Param& p = *params[k];
+    ParamState& state = *step_states_[k];
+    const std::size_t n = p.value.size(), slot_count = slot_names_.size();
+    if (state.next_value.shape() != p.value.shape()) {  // first step (or first after import_state)
+      state.next_value = Tensor::zeros(p.value.shape());
+      state.next_slots.assign(slot_count, Tensor::zeros(p.value.shape()));
+    }
+    const Scalar* W = p.value.data();
+    const Scalar* g = p.grad.data();
+    Scalar* W_next = state.next_value.data();
+    const Scalar* slots[kMaxSlots] = {};
+    Scalar* slots_next[kMaxSlots] = {};
+    for (std::size_t s = 0; s < slot_count; ++s) {
+      slots[s] = state.slots[s].data();
+      slots_next[s] = state.next_slots[s].data();
+    }
+    std::atomic<std::size_t> first_bad{n};  // the lowest index of a bad element; n: none
+    parallel_for_chunks(n, kCostOperandElement, [&](std::size_t begin, std::size_t end) {
+      const std::size_t m = end - begin;
+      std::copy(W + begin, W + end, W_next + begin);
+      Scalar* at[kMaxSlots] = {};
+      for (std::size_t s = 0; s < slot_count; ++s) {
+        std::copy(slots[s] + begin, slots[s] + end, slots_next[s] + begin);
+        at[s] = slots_next[s] + begin;
+      }
+      update_rule(W_next + begin, g + begin, at, m);
+      std::size_t bad = count_non_finite(g + begin, m) + count_non_finite(W_next + begin, m);
+      for (std::size_t s = 0; s < slot_count; ++s) bad += count_non_finite(at[s], m);
+      if (bad == 0) return;
+      std::size_t i = begin;
+      while (i < end && !count_non_finite(g + i, 1) && !count_non_finite(W_next + i, 1) &&
+             std::none_of(at, at + slot_count, [&](const Scalar* x) { return count_non_finite(x + (i - begin), 1); }))
+        ++i;
+      std::size_t seen = first_bad.load();
+      while (i < seen && !first_bad.compare_exchange_weak(seen, i)) {
+      }
+    });
+    if (first_bad.load() < n) fail_non_finite(p, state, first_bad.load(), t);
+  }
+}
+
+// The message for element i of p, whose gradient or new value or state (in state.next_*) is not finite.
+void Optimizer::fail_non_finite(const Param& p, const ParamState& state, std::size_t i, std::size_t t) const {
+  const std::string where = concat(name_, ".update: step ", t, ": ");
+  const std::string at_index = index_text(p.value.shape(), i);
+  const char* const kHint = "; no parameter was changed. Try a smaller learning rate or gradient clipping";
+  const Scalar g = p.grad.data()[i];
+  if (count_non_finite(&g, 1))
+    fail<NumericalError>(where, "the gradient of '", p.name, "' is ", number_text(g), " at ", at_index, kHint);
+  const Scalar W_next = state.next_value.data()[i];
+  if (count_non_finite(&W_next, 1))
+    fail<NumericalError>(where, "the new value of '", p.name, "' would be ", number_text(W_next), " at ", at_index,
+                         " (it is ", p.value.data()[i], ", its gradient ", g, ")", kHint);
+  for (std::size_t s = 0; s < slot_names_.size(); ++s) {
+    const Scalar next = state.next_slots[s].data()[i];
+    if (count_non_finite(&next, 1))
+      fail<NumericalError>(where, "the new '", slot_names_[s], "' of '", p.name, "' would be ", number_text(next),
+                           " at ", at_index, " (it is ", state.slots[s].data()[i], ", the gradient ", g, ")", kHint);
+  }
+  fail<NumericalError>(where, "a non-finite number in the update of '", p.name, "' at ", at_index, kHint);
 }
 
 // Looks up (or, on the first call, creates) each parameter's state and checks the set; modifies
@@ -140,21 +252,22 @@ OptimizerState Optimizer::export_state(const std::vector<ParamPtr>& params) cons
   return state;
 }
 
-void Optimizer::import_state(const std::vector<ParamPtr>& params, const OptimizerState& state) {
-  const std::string where = name_ + ".import_state";
-  if (state.type != name_)
-    fail<ValueError>(where, ": the state belongs to a ", state.type, " optimizer, not to ", name_,
-                     "; create the same kind of optimizer that saved it");
-  if (state.slot_names != slot_names_)
-    fail<ValueError>(where, ": the state has ", state.slot_names.size(), " slots per parameter but ", name_,
-                     " keeps ", slot_names_.size());
+void Optimizer::check_state(const std::vector<ParamPtr>& params, const OptimizerState& state,
+                            const std::string& where) const {
+  if (state.type != name_ || state.slot_names != slot_names_) {
+    const std::string holds = concat("it holds ", state.type, " optimizer state (slots: ", slot_list(state.slot_names),
+                                     ") but this optimizer is ", name_, " (slots: ", slot_list(slot_names_), ")");
+    if (state.type != name_)
+      fail<ValueError>(where, ": ", holds, "; load it into the same kind of optimizer that saved it, a ", state.type);
+    fail<ValueError>(where, ": ", holds, ": ", state.slot_names.size(), " slots per parameter but ", name_, " keeps ",
+                     slot_names_.size());
+  }
   if (!(std::isfinite(state.lr) && state.lr > 0))
     fail<ValueError>(where, ": the learning rate must be a finite number > 0, got ", state.lr);
   check_distinct(where, params);
   if (state.slots.size() != params.size())
     fail<ValueError>(where, ": the state holds slots for ", state.slots.size(), " parameters but ", params.size(),
                      " parameters were given");
-  std::unordered_map<std::uint64_t, ParamState> fresh;
   for (std::size_t k = 0; k < params.size(); ++k) {
     const Param& p = *params[k];
     if (state.slots[k].size() != slot_names_.size())
@@ -165,10 +278,17 @@ void Optimizer::import_state(const std::vector<ParamPtr>& params, const Optimize
         fail<ShapeError>(where, ": slot '", slot_names_[s], "' of parameter '", p.name, "' has shape ",
                          shape_string(state.slots[k][s].shape()), " but the parameter has shape ",
                          shape_string(p.value.shape()));
+  }
+}
+
+void Optimizer::import_state(const std::vector<ParamPtr>& params, const OptimizerState& state) {
+  check_state(params, state, name_ + ".import_state");
+  std::unordered_map<std::uint64_t, ParamState> fresh;
+  for (std::size_t k = 0; k < params.size(); ++k) {
     ParamState entry;
-    entry.name = p.name;
+    entry.name = params[k]->name;
     entry.slots = state.slots[k];
-    fresh.emplace(p.id(), std::move(entry));
+    fresh.emplace(params[k]->id(), std::move(entry));
   }
   // Everything checked: replace the state in one go.
   states_ = std::move(fresh);

@@ -17,6 +17,22 @@
 // always a bug — the wrong model, or gradients not de-duplicated — so it is a ValueError that
 // names the parameter; reset() starts over deliberately.
 //
+// The base owns the loop (as DeZero's Optimizer.update owns the loop around update_one): update()
+// checks the parameter set, finds each parameter's state, counts the step, and runs the
+// subclass's update rule over each parameter's elements in chunks (on several threads for a large
+// parameter; every element on its own, so the result does not depend on the thread count). A
+// subclass writes only update_rule: the book's few lines over a range of one parameter's
+// elements.
+//
+// Non-finite numbers stop an update before it changes anything. A NaN or infinite gradient, or a
+// finite one whose step would overflow (SGD with lr 1e100 takes W − lr·g to ±inf), poisons every
+// later step; the books' code then prints `loss nan` for the rest of the run. update() therefore
+// computes each parameter's new value and state into buffers of its own (a copy of W and the
+// state, then the rule on the copy, chunk by chunk while it is in the cache) and checks every
+// gradient and every result is finite; only then does it swap the new tensors in (moving no
+// element: Param::value's storage alternates between two buffers). A NumericalError names the optimizer, the step, the parameter and the element, and
+// leaves every parameter and every state exactly as it was.
+//
 // For checkpoints (train/checkpoint.hpp) the state leaves and re-enters the optimizer as an
 // OptimizerState keyed to a parameter *list*: export_state(params).slots[k] belongs to params[k].
 // A checkpoint stores it beside the parameters in the same order, so loading it into a fresh
@@ -51,9 +67,10 @@ class Optimizer {
 
   // One step on every parameter in `params`, reading p->grad and writing p->value in place.
   // `params` must hold each parameter once (use remove_duplicates) and the same set on every call;
-  // the order may change. Throws ValueError (set changed, duplicate, null) or ShapeError (a grad
-  // whose shape is not its value's) before any parameter or state is modified.
-  virtual void update(const std::vector<ParamPtr>& params) = 0;
+  // the order may change. Throws ValueError (set changed, duplicate, null), ShapeError (a grad
+  // whose shape is not its value's) or NumericalError (a non-finite gradient, or a step whose new
+  // value or state would not be finite) before any parameter or state is modified.
+  void update(const std::vector<ParamPtr>& params);
 
   Scalar lr() const { return lr_; }
   // A new learning rate for the following steps (learning-rate schedules); must be finite and > 0.
@@ -74,28 +91,48 @@ class Optimizer {
   OptimizerState export_state(const std::vector<ParamPtr>& params) const;
 
   // Replaces all state by `state`, whose slots[k] become params[k]'s; fixes the parameter set to
-  // `params`, as a first update would. Checks everything first — type and slot names equal this
-  // optimizer's, lr finite and > 0, one slot list per parameter, every tensor shaped like its
-  // parameter's value, params distinct and non-null — and throws ValueError or ShapeError without
-  // changing anything when a check fails.
+  // `params`, as a first update would. Checks everything first with check_state and throws
+  // ValueError or ShapeError without changing anything when a check fails.
   void import_state(const std::vector<ParamPtr>& params, const OptimizerState& state);
+
+  // Whether `state` fits this optimizer and `params` — the one judgement import_state makes, for
+  // callers that must know before they change anything else (load_checkpoint): type and slot
+  // names equal this optimizer's, lr finite and > 0, params distinct and non-null, one slot list
+  // per parameter, every tensor shaped like its parameter's value. Throws ValueError or ShapeError
+  // whose message starts with `where` (e.g. "Adam.import_state", "checkpoint \"run.ckpt\"");
+  // changes nothing.
+  void check_state(const std::vector<ParamPtr>& params, const OptimizerState& state, const std::string& where) const;
 
  protected:
   // What an optimizer remembers about one parameter.
   struct ParamState {
     std::string name;             // for messages: the parameter's name when it was first seen
     std::vector<Tensor> slots;    // one tensor per slot name, of the value's shape, zero at first
-    std::uint64_t last_check = 0; // the begin_step call that last saw it (finds duplicates and missing ones)
+    Tensor next_value;                // update()'s new W and state, computed and checked here first,
+    std::vector<Tensor> next_slots;   // then swapped with value and slots; created by the first update
+    std::uint64_t last_check = 0; // the update call that last saw it (finds duplicates and missing ones)
   };
 
   // slot_names: the tensors of state each parameter needs ({} for SGD, {"m", "v"} for Adam).
   // Throws ValueError when lr is not finite and > 0.
   Optimizer(std::string name, Scalar lr, std::vector<std::string> slot_names);
 
-  // Validates `params` as described at update() and returns each parameter's state, in the order of
-  // `params`. On the first call it creates the state (zeros); afterwards the set must be unchanged.
-  // Counts the step only when everything is valid. The returned vector is reused across calls.
-  const std::vector<ParamState*>& begin_step(const std::vector<ParamPtr>& params);
+  // The most state tensors an optimizer keeps per parameter (Adam's m and v).
+  static constexpr std::size_t kMaxSlots = 2;
+
+  // Called once per update, after the checks of the parameter set and before any element is
+  // touched, with t = the number this step will have (1 on the first update): Adam computes its
+  // bias-corrected lr_t here. Must not depend on anything but t and the hyperparameters.
+  virtual void begin_update(std::size_t t) { (void)t; }
+
+  // The update rule on elements [0, n) of one parameter: W its value, g its gradient, slots[s]
+  // its state tensor s (in slot_names order), all offset to the same first element. Called once
+  // per chunk of about a thousand elements, on copies of W and the state that update() then swaps
+  // in (when every result is finite), possibly from several threads at once: it must read only its arguments and the
+  // optimizer's hyperparameters, and write only W[0, n) and slots[s][0, n). Copy the
+  // hyperparameters into locals first, so the compiler knows the writes cannot change them and
+  // vectorises the loop.
+  virtual void update_rule(Scalar* W, const Scalar* g, Scalar* const* slots, std::size_t n) const = 0;
 
   // Throws ValueError "<name>: <what> must be in [0, 1), got <value>" unless 0 <= value < 1.
   void check_unit_interval(const char* what, Scalar value) const;
@@ -104,12 +141,14 @@ class Optimizer {
 
  private:
   void collect_states(const std::vector<ParamPtr>& params, bool first);
+  void compute_next(const std::vector<ParamPtr>& params, std::size_t t);
+  [[noreturn]] void fail_non_finite(const Param& p, const ParamState& state, std::size_t i, std::size_t t) const;
   std::string known_names() const;
 
   std::string name_;
   std::vector<std::string> slot_names_;
   std::size_t steps_ = 0;
-  std::uint64_t checks_ = 0;  // begin_step calls, including rejected ones
+  std::uint64_t checks_ = 0;  // update calls that checked the parameter set, including rejected ones
   bool registered_ = false;   // whether the parameter set is fixed (after the first good update)
   std::unordered_map<std::uint64_t, ParamState> states_;  // keyed by Param::id()
   std::vector<ParamState*> step_states_;

@@ -12,8 +12,10 @@
 //
 // ⊙, /, √ are elementwise; ε = 1e-7 keeps the division finite where h (or v) is still 0.
 // The state (v, h, m) starts at zero the first time a parameter is updated and is kept per
-// parameter identity (optimizer.hpp). Each update is one pass of plain loops over the parameter's
-// elements, in place: a training step allocates nothing here.
+// parameter identity (optimizer.hpp). Each class writes only its update rule, a plain loop over a
+// range of one parameter's elements; the base class Optimizer runs it over every parameter and
+// keeps the results only when every gradient and every result is finite. After the first step a
+// training step allocates nothing here.
 #pragma once
 
 #include "optim/optimizer.hpp"
@@ -25,7 +27,9 @@ namespace scratch {
 class SGD : public Optimizer {
  public:
   explicit SGD(Scalar lr = 0.01);
-  void update(const std::vector<ParamPtr>& params) override;
+
+ protected:
+  void update_rule(Scalar* W, const Scalar* g, Scalar* const* slots, std::size_t n) const override;
 };
 
 // Momentum SGD (the "heavy ball" of Polyak 1964, in the book's form):
@@ -35,7 +39,9 @@ class SGD : public Optimizer {
 class Momentum : public Optimizer {
  public:
   explicit Momentum(Scalar lr = 0.01, Scalar momentum = 0.9);
-  void update(const std::vector<ParamPtr>& params) override;
+
+ protected:
+  void update_rule(Scalar* W, const Scalar* g, Scalar* const* slots, std::size_t n) const override;
 
  private:
   Scalar momentum_;
@@ -45,13 +51,23 @@ class Momentum : public Optimizer {
 // "Advances in optimizing recurrent networks", arXiv:1212.0901, eq. 7 (also cs231n's
 // `x += -mu * v_prev + (1 + mu) * v`), which evaluates the gradient at W itself instead of at the
 // look-ahead point W + α·v:
-//   W ← W + α²·v − (1+α)·lr·g,   then   v ← α·v − lr·g
-// The book's Nesterov (like Chainer's NesterovAG, chainer issue #4274) multiplies α² with the
-// velocity *after* its update, which is not the paper's formula; ScratchNet uses the paper's.
+//   W ← W + α²·v − (1+α)·lr·g,   then   v ← α·v − lr·g        (v in the first line: the previous velocity)
+// The books' code, oreilly-japan's common/optimizer.py, has had two forms:
+//   - DLFS-1 (deep-learning-from-scratch) since commit 89eadd0, "Fix Nesterov update function"
+//     (2021-01-18), updates W first and v after: `params += m*m*v; params -= (1+m)*lr*g;
+//     v *= m; v -= lr*g`. That is exactly our formula — the same W and v, algebraically; it rounds
+//     after each of the two W lines where we add the two terms first and round W once.
+//   - DLFS-2 (deep-learning-from-scratch-2, unchanged since 2018) and DLFS-1 before 2021 update v
+//     first and then use the *new* v in the W line: W ← W + α²·(α·v − lr·g) − (1+α)·lr·g
+//     = W + α³·v − (1+α+α²)·lr·g, which is not the paper's eq. 7 (Chainer's NesterovAG had the
+//     same slip, chainer issue #4274).
+// ScratchNet uses the paper's form, that of DLFS-1 today.
 class Nesterov : public Optimizer {
  public:
   explicit Nesterov(Scalar lr = 0.01, Scalar momentum = 0.9);
-  void update(const std::vector<ParamPtr>& params) override;
+
+ protected:
+  void update_rule(Scalar* W, const Scalar* g, Scalar* const* slots, std::size_t n) const override;
 
  private:
   Scalar momentum_;
@@ -65,7 +81,9 @@ class Nesterov : public Optimizer {
 class AdaGrad : public Optimizer {
  public:
   explicit AdaGrad(Scalar lr = 0.01);
-  void update(const std::vector<ParamPtr>& params) override;
+
+ protected:
+  void update_rule(Scalar* W, const Scalar* g, Scalar* const* slots, std::size_t n) const override;
 };
 
 // RMSprop (Hinton, Srivastava & Swersky, "Neural Networks for Machine Learning", Coursera
@@ -76,7 +94,9 @@ class AdaGrad : public Optimizer {
 class RMSprop : public Optimizer {
  public:
   explicit RMSprop(Scalar lr = 0.01, Scalar decay_rate = 0.99);
-  void update(const std::vector<ParamPtr>& params) override;
+
+ protected:
+  void update_rule(Scalar* W, const Scalar* g, Scalar* const* slots, std::size_t n) const override;
 
  private:
   Scalar decay_rate_;
@@ -94,10 +114,14 @@ class RMSprop : public Optimizer {
 class Adam : public Optimizer {
  public:
   explicit Adam(Scalar lr = 0.001, Scalar beta1 = 0.9, Scalar beta2 = 0.999);
-  void update(const std::vector<ParamPtr>& params) override;
+
+ protected:
+  void begin_update(std::size_t t) override;  // lr_t for step t
+  void update_rule(Scalar* W, const Scalar* g, Scalar* const* slots, std::size_t n) const override;
 
  private:
   Scalar beta1_, beta2_;
+  Scalar lr_t_ = 0;  // this step's bias-corrected learning rate
 };
 
 }  // namespace scratch

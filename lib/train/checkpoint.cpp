@@ -334,11 +334,7 @@ void check_fits(const Checkpoint& checkpoint, const Model& model, const Optimize
                        shape_string(saved_buffers[k].value.shape()), " in the file but ",
                        shape_string(buffers[k].value->shape()), " in the model; were the layer sizes changed?");
   }
-  const OptimizerState& o = checkpoint.optimizer;
-  if (o.type != optimizer.name() || o.slot_names != optimizer.slot_names())
-    fail<ValueError>("checkpoint ", path, ": it holds ", o.type, " optimizer state (slots: ",
-                     o.slot_names.empty() ? "none" : list_names(o.slot_names, [](const std::string& n) { return n; }),
-                     ") but this optimizer is ", optimizer.name(), "; load it into the same kind of optimizer");
+  optimizer.check_state(params, checkpoint.optimizer, concat("checkpoint ", path));
 }
 
 void restore(const Checkpoint& checkpoint, const Model& model, Optimizer& optimizer) {

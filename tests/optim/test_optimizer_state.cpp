@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(a_bad_state_is_rejected_and_changes_nothing) {
   };
   OptimizerState bad = good;
   bad.type = "Momentum";
-  rejected(bad, params, "belongs to a Momentum optimizer, not to Adam");
+  rejected(bad, params, "Adam.import_state: it holds Momentum optimizer state (slots: m, v) but this optimizer is Adam");
   bad = good;
   bad.slot_names = {"m"};
   rejected(bad, params, "1 slots per parameter but Adam keeps 2");
