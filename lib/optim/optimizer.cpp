@@ -90,26 +90,80 @@ void Optimizer::check_unit_interval(const char* what, Scalar value) const {
 void Optimizer::update(const std::vector<ParamPtr>& params) {
   const bool first = !registered_;
   const std::size_t t = steps_ + 1;  // this step's number
+  bool in_place = false;
   try {
     collect_states(params, first);
     begin_update(t);
-    compute_next(params, t);
+    in_place = within_safe_range(params);
+    if (!in_place) compute_next(params, t);
   } catch (...) {
     if (first) states_.clear();  // a rejected first call must not fix the parameter set
     throw;
   }
-  // Every gradient and every result is finite: the new values become the parameters' and the
-  // state's, and the old ones the buffers of the next step (a swap moves no element).
   registered_ = true;
-  for (std::size_t k = 0; k < params.size(); ++k) {
-    ParamState& state = *step_states_[k];
-    std::swap(params[k]->value, state.next_value);
-    for (std::size_t s = 0; s < slot_names_.size(); ++s) std::swap(state.slots[s], state.next_slots[s]);
+  if (in_place) {
+    apply_in_place(params);
+  } else {
+    // Every gradient and every result is finite: the new values become the parameters' and the
+    // state's, and the old ones the buffers of the next exact step (a swap moves no element).
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      ParamState& state = *step_states_[k];
+      std::swap(params[k]->value, state.next_value);
+      for (std::size_t s = 0; s < slot_names_.size(); ++s) std::swap(state.slots[s], state.next_slots[s]);
+    }
   }
   steps_ = t;
 }
 
-// Pass 1 of update(): for each chunk of each parameter, copies W and its state into the
+// The fast path's promise. Every rule here moves a value by at most about lr·(|g| + |state|)/ε
+// (ε = 1e-7) and squares a gradient at most once, so when the learning rate, every gradient, value
+// and state element are finite and at most kSafeMagnitude (1e100 in double, 1e10 in float), every
+// result stays finite with a wide margin (1e100 · 1e100 · 1e7 ≪ 1.8e308). Those steps run in place,
+// with no copy; a step with anything larger or non-finite takes the exact path (compute_next),
+// which reports the first bad gradient or result before anything changes. A new rule that can grow
+// faster than that must keep within the same promise.
+constexpr Scalar kSafeMagnitude = kScalarIsFloat ? Scalar(1e10) : Scalar(1e100);
+
+// Pass 0: reads every gradient, value and state element once (no writes) and says whether the
+// step can run in place (see above). The elements stay in the cache for the pass that follows.
+bool Optimizer::within_safe_range(const std::vector<ParamPtr>& params) const {
+  if (!(lr_ <= kSafeMagnitude)) return false;
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    const Param& p = *params[k];
+    const ParamState& state = *step_states_[k];
+    std::vector<const Scalar*> arrays = {p.grad.data(), p.value.data()};
+    for (const Tensor& slot : state.slots) arrays.push_back(slot.data());
+    std::atomic<bool> safe{true};
+    parallel_for_chunks(p.value.size(), kCostOperandElement, [&](std::size_t begin, std::size_t end) {
+      std::size_t outside = 0;  // a count, not an early exit, so the loops vectorise
+      for (const Scalar* x : arrays)
+        for (std::size_t i = begin; i < end; ++i) outside += !(std::fabs(x[i]) <= kSafeMagnitude);  // NaN too
+      if (outside > 0) safe.store(false, std::memory_order_relaxed);
+    });
+    if (!safe.load()) return false;
+  }
+  return true;
+}
+
+// Pass 1 of the fast path: the rule on each chunk of each parameter, in place.
+void Optimizer::apply_in_place(const std::vector<ParamPtr>& params) {
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    Param& p = *params[k];
+    ParamState& state = *step_states_[k];
+    Scalar* W = p.value.data();
+    const Scalar* g = p.grad.data();
+    Scalar* slots[kMaxSlots] = {};
+    for (std::size_t s = 0; s < slot_names_.size(); ++s) slots[s] = state.slots[s].data();
+    const std::size_t slot_count = slot_names_.size();
+    parallel_for_chunks(p.value.size(), kCostOperandElement, [&](std::size_t begin, std::size_t end) {
+      Scalar* at[kMaxSlots] = {};
+      for (std::size_t s = 0; s < slot_count; ++s) at[s] = slots[s] + begin;
+      update_rule(W + begin, g + begin, at, end - begin);
+    });
+  }
+}
+
+// The exact path of update(): for each chunk of each parameter, copies W and its state into the
 // parameter's next_* buffers, runs the rule there, and counts the non-finite gradients and
 // results while they are still in the cache. Changes no parameter and no state. Throws
 // NumericalError for the first non-finite gradient or result (in the order of `params`, then of

@@ -27,10 +27,13 @@
 // Non-finite numbers stop an update before it changes anything. A NaN or infinite gradient, or a
 // finite one whose step would overflow (SGD with lr 1e100 takes W − lr·g to ±inf), poisons every
 // later step; the books' code then prints `loss nan` for the rest of the run. update() therefore
-// computes each parameter's new value and state into buffers of its own (a copy of W and the
-// state, then the rule on the copy, chunk by chunk while it is in the cache) and checks every
-// gradient and every result is finite; only then does it swap the new tensors in (moving no
-// element: Param::value's storage alternates between two buffers). A NumericalError names the optimizer, the step, the parameter and the element, and
+// first reads every gradient, value and state element (no writes). When all of them, and the
+// learning rate, are finite and of a size no rule can overflow from (optimizer.cpp,
+// kSafeMagnitude), the rules run in place — every ordinary training step. Otherwise the step
+// takes the exact path: each parameter's new value and state are computed into buffers of its own
+// (a copy of W and the state, then the rule on the copy, chunk by chunk while it is in the cache),
+// every gradient and result is checked, and only then are the new tensors swapped in (moving no
+// element). A NumericalError names the optimizer, the step, the parameter and the element, and
 // leaves every parameter and every state exactly as it was.
 //
 // For checkpoints (train/checkpoint.hpp) the state leaves and re-enters the optimizer as an
@@ -127,9 +130,10 @@ class Optimizer {
 
   // The update rule on elements [0, n) of one parameter: W its value, g its gradient, slots[s]
   // its state tensor s (in slot_names order), all offset to the same first element. Called once
-  // per chunk of about a thousand elements, on copies of W and the state that update() then swaps
-  // in (when every result is finite), possibly from several threads at once: it must read only its arguments and the
-  // optimizer's hyperparameters, and write only W[0, n) and slots[s][0, n). Copy the
+  // per chunk of about a thousand elements, in place or (on the exact path) on copies of W and the
+  // state that update() swaps in when every result is finite, possibly from several threads at
+  // once: it must read only its arguments and the optimizer's hyperparameters, and write only
+  // W[0, n) and slots[s][0, n). Copy the
   // hyperparameters into locals first, so the compiler knows the writes cannot change them and
   // vectorises the loop.
   virtual void update_rule(Scalar* W, const Scalar* g, Scalar* const* slots, std::size_t n) const = 0;
@@ -141,6 +145,8 @@ class Optimizer {
 
  private:
   void collect_states(const std::vector<ParamPtr>& params, bool first);
+  bool within_safe_range(const std::vector<ParamPtr>& params) const;
+  void apply_in_place(const std::vector<ParamPtr>& params);
   void compute_next(const std::vector<ParamPtr>& params, std::size_t t);
   [[noreturn]] void fail_non_finite(const Param& p, const ParamState& state, std::size_t i, std::size_t t) const;
   std::string known_names() const;

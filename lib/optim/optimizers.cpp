@@ -1,7 +1,7 @@
 // optimizers.cpp — the update rules of optimizers.hpp, one plain loop each.
 //
 // Each rule runs on elements [0, n) of one parameter (Optimizer::update, optimizer.cpp, calls it
-// chunk by chunk on copies, and keeps the results only when all are finite): W = the
+// chunk by chunk, in place or on checked copies): W = the
 // value, g = the gradient, and the state tensors (v, h, m) are those of *this* parameter, found
 // by its identity. Each element is updated on its own, so the result is the same on any number of
 // threads. The hyperparameters are copied into locals first: the compiler then knows that writing
