@@ -11,8 +11,9 @@ trap 'rm -rf "$tmp"' EXIT
 export SCRATCH_DATA_DIR=$tmp/no-mnist SCRATCH_PLOTS_DIR=$tmp/plots
 failures=0
 
-for program in ch01_computational_graph ch02_layers ch03_gradient_check ch04_train_two_layer_net \
-               ch05_optimizers_2d ch05_optimizers_mnist ch06_autoencoder ch06_cbow; do
+for program in ch01_computational_graph ch02_layers ch02_full_batch_mnist ch03_gradient_check \
+               ch04_train_two_layer_net ch05_optimizers_2d ch05_optimizers_mnist ch06_autoencoder ch06_cbow \
+               ch06_spiral; do
   if [[ ! -x $bin/$program ]]; then
     echo "SKIP: $bin/$program is not built (cmake --build build --target chapters)"
     exit 77  # CTest's SKIP_RETURN_CODE
@@ -71,14 +72,29 @@ expect_error ch06_cbow "--batch-size: got 5000, must be between 1 and the 411 (c
 expect_error ch06_cbow "--hidden: got 0, must be at least 1" --hidden 0
 expect_error ch06_cbow "--lr: got -1, must be greater than 0" --lr=-1
 
+ch02m=ch02_full_batch_mnist
+expect_error $ch02m "--epochs: got 0, must be at least 1" --epochs 0
+expect_error $ch02m "--train-samples: got 0, must be between 1 and 60000, the images in the MNIST training set" \
+  --train-samples 0
+expect_error $ch02m "--train-samples: got 60001, must be between 1 and 60000, the images in the MNIST training set" \
+  --train-samples 60001
+expect_error $ch02m "--lr: got 0, must be greater than 0" --lr 0
+expect_error $ch02m "unknown flag --batch-size" --batch-size 100
+
+expect_error ch06_spiral "--epochs: got 0, must be at least 1" --epochs 0
+expect_error ch06_spiral "--batch-size: got 301, must be between 1 and the 300 spiral points" --batch-size 301
+expect_error ch06_spiral "--batch-size: got 0, must be between 1 and the 300 spiral points" --batch-size 0
+expect_error ch06_spiral "--lr: got 0, must be greater than 0" --lr 0
+
 expect_error ch01_computational_graph "--threads: '1.5' is not a whole number" --threads 1.5
 expect_error ch02_layers "--seed: 'x' is not a count (a whole number >= 0)" --seed x
 expect_error ch03_gradient_check "--quick is a switch and takes no value (got '1')" --quick=1
 expect_error ch05_optimizers_2d "unknown flag --epochs" --epochs 3
 
 # --help: status 0, and no flag shows its default twice.
-for program in ch01_computational_graph ch02_layers ch03_gradient_check ch04_train_two_layer_net \
-               ch05_optimizers_2d ch05_optimizers_mnist ch06_autoencoder ch06_cbow; do
+for program in ch01_computational_graph ch02_layers ch02_full_batch_mnist ch03_gradient_check \
+               ch04_train_two_layer_net ch05_optimizers_2d ch05_optimizers_mnist ch06_autoencoder ch06_cbow \
+               ch06_spiral; do
   out=$(timeout 20 "$bin/$program" --help 2>&1)
   status=$?
   twice=$(grep -E 'default.*default' <<<"$out")

@@ -1,4 +1,5 @@
-// softmax.cpp — softmax, cross_entropy_error, Softmax, Log and SoftmaxWithLoss; see softmax.hpp.
+// softmax.cpp — softmax, log_softmax, cross_entropy_error, Softmax, Log, LogSoftmax and SoftmaxWithLoss;
+// see softmax.hpp.
 #include "layers/softmax.hpp"
 
 #include <algorithm>
@@ -48,20 +49,39 @@ Batch batch_of(const char* op, const Tensor& x) {
   return b;
 }
 
-}  // namespace
-
-// ---- softmax and the book's cross-entropy error ----
-
-Tensor softmax(const Tensor& x) {
-  if (x.ndim() == 0) fail<ShapeError>("softmax: x is a 0-d scalar; softmax needs at least one axis of scores");
+// Rows of x along its last axis: how many, and their length C. Throws ShapeError naming `op` for a
+// 0-d x or rows of no classes.
+Batch rows_of(const char* op, const Tensor& x) {
+  if (x.ndim() == 0) fail<ShapeError>(op, ": x is a 0-d scalar; ", op, " needs at least one axis of scores");
   const std::size_t c = x.shape().back();
   const std::size_t rows = shape_size(Shape(x.shape().begin(), x.shape().end() - 1));
   if (c == 0 && rows > 0)
-    fail<ShapeError>("softmax: x has shape ", shape_string(x.shape()),
+    fail<ShapeError>(op, ": x has shape ", shape_string(x.shape()),
                      ", i.e. rows with no classes: a probability distribution over nothing does not exist");
+  return {rows, c};
+}
+
+}  // namespace
+
+// ---- softmax, log_softmax and the book's cross-entropy error ----
+
+Tensor softmax(const Tensor& x) {
+  const Batch b = rows_of("softmax", x);
   Tensor y = Tensor::empty(x.shape());
-  parallel_for(rows, c * kCostTranscendental,
-               [&](std::size_t n) { softmax_row(x.data() + n * c, y.data() + n * c, c); });
+  parallel_for(b.n, b.c * kCostTranscendental,
+               [&](std::size_t n) { softmax_row(x.data() + n * b.c, y.data() + n * b.c, b.c); });
+  return y;
+}
+
+Tensor log_softmax(const Tensor& x) {
+  const Batch b = rows_of("log_softmax", x);
+  Tensor y = Tensor::empty(x.shape());
+  parallel_for(b.n, b.c * kCostTranscendental, [&](std::size_t n) {
+    const Scalar* xn = x.data() + n * b.c;
+    Scalar* yn = y.data() + n * b.c;
+    const RowStats s = softmax_row(xn, yn, b.c);                         // yn holds p for a moment
+    for (std::size_t j = 0; j < b.c; ++j) yn[j] = (xn[j] - s.max) - s.log_sum;  // log p_j, never log(0)
+  });
   return y;
 }
 
@@ -120,6 +140,36 @@ Tensor Log::forward_impl(const Tensor& x) {
 
 Tensor Log::backward_impl(const Tensor& dout) {
   return apply(dout, x_, [](Scalar g, Scalar x) { return g / x; });
+}
+
+// ---- LogSoftmax layer: y = x − m − log Σ exp(x − m), dx = dout − p · Σ_j dout_j ----
+
+Tensor LogSoftmax::forward_impl(const Tensor& x) {
+  const Batch b = rows_of("log_softmax", x);
+  p_.resize(x.shape());
+  Tensor y = Tensor::empty(x.shape());
+  parallel_for(b.n, b.c * kCostTranscendental, [&](std::size_t n) {
+    const Scalar* xn = x.data() + n * b.c;
+    const RowStats s = softmax_row(xn, p_.data() + n * b.c, b.c);  // p = softmax(x), cached for backward
+    for (std::size_t j = 0; j < b.c; ++j) y[n * b.c + j] = (xn[j] - s.max) - s.log_sum;
+  });
+  return y;
+}
+
+Tensor LogSoftmax::backward_impl(const Tensor& dout) {
+  Tensor dx = Tensor::empty(dout.shape());
+  const std::size_t c = p_.shape().back();
+  const std::size_t rows = c == 0 ? 0 : p_.size() / c;
+  // ∂y_j/∂x_i = δ_ij − p_i, so dx_i = dout_i − p_i Σ_j dout_j: no division, so p_i = 0 is harmless.
+  parallel_for(rows, c * 2 * kCostSimple, [&](std::size_t n) {
+    const Scalar* p = p_.data() + n * c;
+    const Scalar* g = dout.data() + n * c;
+    Scalar* out = dx.data() + n * c;
+    Scalar sum = 0;
+    for (std::size_t j = 0; j < c; ++j) sum += g[j];
+    for (std::size_t j = 0; j < c; ++j) out[j] = g[j] - p[j] * sum;
+  });
+  return dx;
 }
 
 // ---- SoftmaxWithLoss: loss = mean_n [log Σ_j exp(x_nj − m_n) − (x_n,t_n − m_n)], dx = (y − t)/N ----

@@ -6,6 +6,7 @@
 //   cross_entropy_error(y, t)  E = −(1/N) Σ_n log(y[n, t_n] + 1e-7)                  (the book's)
 //   Softmax    forward  y = softmax(x)         backward  dx = y ⊙ (dout − Σ_j dout_j y_j)
 //   Log        forward  y = log(x)             backward  dx = dout / x
+//   LogSoftmax forward  y = x − m − log Σ_k exp(x_k − m)   backward  dx = dout − softmax(x) · Σ_j dout_j
 //   SoftmaxWithLoss  forward  loss = (1/N) Σ_n [log Σ_j exp(x_nj − m_n) − (x_n,t_n − m_n)]
 //                    backward dx = (y − t) / N · dout
 //
@@ -29,6 +30,11 @@ namespace scratch {
 // tensor of x's shape; x is never modified (one seed subtracted the maximum from x in place,
 // corrupting its caller's scores). Throws ShapeError for a 0-d x or rows of 0 classes, (N, 0).
 Tensor softmax(const Tensor& x);
+
+// log(softmax(x)) along the last axis, computed as x_j − m − log Σ_k exp(x_k − m) (m the row maximum):
+// every term is finite for finite x, even where softmax(x)_j underflows to 0 and log of it would be
+// −∞ (scores (0, 1000) give (−1000, 0)). Same shapes and errors as softmax (messages start "log_softmax").
+Tensor log_softmax(const Tensor& x);
 
 // The book's cross-entropy error of probabilities y (N, C) or (C,) against labels t (one-hot or
 // indices, see above): −(1/N) Σ_n Σ_j t_nj log(y_nj + δ) with δ = 1e-7. The δ keeps log(0) = −∞ out
@@ -66,6 +72,25 @@ class Log : public Layer {
   // dx = dout / x. At x = 0 this is ±∞ where dout ≠ 0 and NaN where dout = 0 (0/0).
   Tensor backward_impl(const Tensor& dout) override;
   Tensor x_;
+};
+
+// Softmax and Log in one layer, computed without ever forming a probability that could underflow:
+//   forward   y_j  = x_j − m − log Σ_k exp(x_k − m)                    (log-sum-exp, m = max_k x_k)
+//   backward  dx_i = Σ_j dout_j ∂y_j/∂x_i = Σ_j dout_j (δ_ij − p_i) = dout_i − p_i Σ_j dout_j
+// with p = softmax(x) = exp(y). Softmax → Log computes the same backward as (dout / p) pushed through
+// softmax's Jacobian: where p_j underflows to 0 that is 0/0 = NaN (or ∞ · 0), while here p_j only
+// multiplies and p_j = 0 simply contributes nothing. Rows run along the last axis; any shape.
+class LogSoftmax : public Layer {
+ public:
+  LogSoftmax() : Layer("log_softmax") {}
+  std::string name() const override { return "LogSoftmax"; }
+
+ private:
+  // x (…, C) → y = log_softmax(x), x's shape; caches p = softmax(x).
+  Tensor forward_impl(const Tensor& x) override;
+  // dout (…, C) → dx = dout − p · Σ_j dout_j, row by row.
+  Tensor backward_impl(const Tensor& dout) override;
+  Tensor p_;
 };
 
 // Softmax followed by the cross-entropy loss, fused: the composition has the simple gradient

@@ -108,6 +108,34 @@ PlotResult plot_contour_trajectories(const fs::path& png, const std::function<do
                                      const ContourSpec& spec, const std::vector<Trajectory>& paths,
                                      const PlotOptions& options);
 
+// ---- decision regions: which class a classifier picks at each point of the plane ----
+
+// The classifier's class (0 … C−1) for each point (x[i], y[i]), all points at once (a network
+// predicts the whole grid as one batch).
+using Classifier = std::function<std::vector<std::size_t>(const std::vector<double>& x, const std::vector<double>& y)>;
+
+// Points of the plane with their true classes, drawn over the regions.
+struct LabeledPoints {
+  std::vector<double> x, y;
+  std::vector<std::size_t> label;  // 0 … C−1
+};
+
+struct ClassMapSpec {
+  Range x, y;                            // the window; the classifier is asked on a samples × samples grid
+  std::size_t samples = 200;             // grid points per axis, in [2, 2001]
+  std::vector<std::string> class_names;  // C names, for the legend; C ≤ 10 (the palette's colours)
+};
+
+// The plane coloured by the class `classify` picks (a light tint of class k's colour, like the book's
+// plt.contourf over a meshgrid), with the points over it in class k's full colour and marker. Files:
+// stem.csv (x,y,label: the points) and stem_grid.csv (the classes on the grid, as a "nonuniform
+// matrix" like the contour plot's). Throws ValueError for an empty or reversed range, samples outside
+// [2, 2001], no or more than 10 class names, a label or a classifier answer that is not below C;
+// ShapeError when the points' x, y and label lengths differ or the classifier answers for the wrong
+// number of points.
+PlotResult plot_class_map(const fs::path& png, const Classifier& classify, const ClassMapSpec& spec,
+                          const LabeledPoints& points, const PlotOptions& options);
+
 // A grid of grayscale images, `grid_cols` per row (e.g. MNIST digits: originals in the first row,
 // reconstructions in the second). Each image holds image_rows × image_cols values, row-major. Values
 // are shown as ink on white: if all lie in [0, 1] that range maps to white..black (so two rows are

@@ -181,4 +181,47 @@ bool all_finite(const Tensor& x) {
   return true;
 }
 
+// ---- concatenate: parts joined along one axis ----
+// Row-major layout: with `outer` = the product of the dimensions before `axis`, each part is `outer`
+// contiguous blocks of (its length on axis) × (the dimensions after axis) elements, and the result
+// interleaves them: block o of part 0, block o of part 1, …, then block o + 1.
+
+Tensor concatenate(const std::vector<Tensor>& parts, int axis) {
+  if (parts.empty()) fail<ValueError>("concatenate: no tensors to join (np.concatenate needs at least one)");
+  const Shape& first = parts.front().shape();
+  const int ndim = static_cast<int>(first.size());
+  if (ndim == 0) fail<ShapeError>("concatenate: part 0 is a 0-d scalar; only tensors with at least one axis can be joined");
+  if (axis < -ndim || axis >= ndim)
+    fail<ValueError>("concatenate: axis ", axis, " is out of range for ", ndim, "-d tensors such as ",
+                     shape_string(first), " (valid: ", -ndim, " to ", ndim - 1, ")");
+  const auto a = static_cast<std::size_t>(axis < 0 ? axis + ndim : axis);
+  Shape out_shape = first;
+  out_shape[a] = 0;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const Shape& shape = parts[k].shape();
+    if (shape.size() != first.size())
+      fail<ShapeError>("concatenate: cannot join ", shape_string(first), " and ", shape_string(shape), " along axis ",
+                       axis, ": part ", k, " has ", shape.size(), " dimensions, part 0 has ", first.size());
+    for (std::size_t d = 0; d < first.size(); ++d) {
+      if (d != a && shape[d] != first[d])
+        fail<ShapeError>("concatenate: cannot join ", shape_string(first), " and ", shape_string(shape), " along axis ",
+                         axis, ": axis ", d, " has ", first[d], " vs ", shape[d], " (part ", k,
+                         "); all axes but the joined one must match");
+    }
+    out_shape[a] += shape[a];
+  }
+  std::size_t outer = 1, inner = 1;  // elements before axis, and per unit of length on axis
+  for (std::size_t d = 0; d < a; ++d) outer *= first[d];
+  for (std::size_t d = a + 1; d < first.size(); ++d) inner *= first[d];
+  Tensor y = Tensor::empty(out_shape);
+  Scalar* out = y.data();
+  for (std::size_t o = 0; o < outer; ++o) {
+    for (const Tensor& part : parts) {
+      const std::size_t block = part.shape()[a] * inner;
+      out = std::copy_n(part.data() + o * block, block, out);
+    }
+  }
+  return y;
+}
+
 }  // namespace scratch

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cmath>
+#include <vector>
 
 #include "core/parallel.hpp"
 #include "tensor/tensor.hpp"
@@ -52,6 +53,15 @@ Tensor greater(const Tensor& x, Scalar s);
 
 // True when no element is NaN or ±infinity.
 bool all_finite(const Tensor& x);
+
+// np.concatenate(parts, axis): the parts joined along `axis` (negative counts from the end). Every
+// part has the same number of dimensions (at least 1) and the same length on every other axis; the
+// result's length on `axis` is the sum of theirs. The seed-003 model appends a column of ones to x
+// (N, 784) this way, so that one weight row acts as the bias:
+//   concatenate({x, Tensor::ones({N, 1})}, 1)  → (N, 785)
+// Throws ValueError for no parts or an axis out of range, ShapeError naming the first part and the
+// one that does not fit it: concatenate: cannot join (2, 3) and (4, 5) along axis 1: axis 0 has 2 vs 4
+Tensor concatenate(const std::vector<Tensor>& parts, int axis);
 
 // y[i] = f(x[i]) for a function of one Scalar; f must not touch shared state (it may run in parallel).
 // cost_per_element: kCostSimple for arithmetic, kCostTranscendental when f calls exp, log, … (it

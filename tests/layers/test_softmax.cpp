@@ -1,4 +1,4 @@
-// test_softmax.cpp — softmax, cross_entropy_error, the Softmax and Log layers and SoftmaxWithLoss:
+// test_softmax.cpp — softmax, cross_entropy_error, the Softmax, Log and LogSoftmax layers and SoftmaxWithLoss:
 // hand-computed values, gradient checks, label validation, and the seeds' bugs.
 #include <cmath>
 #include <functional>
@@ -11,6 +11,7 @@ using scratch::test::check_layer_gradients;
 using scratch::test::check_loss_gradients;
 using scratch::test::expect_allclose;
 using scratch::test::seeded_randn;
+using scratch::test::contains;
 using scratch::test::message_of;
 
 namespace {
@@ -109,6 +110,83 @@ BOOST_AUTO_TEST_CASE(log_layer_by_hand_gradient_check_and_zero) {
   const Tensor dx = layer.backward(Tensor::from_vector({2}, {1, 0}));
   BOOST_TEST(dx[0] == inf);
   BOOST_TEST(std::isnan(dx[1]));
+}
+
+BOOST_AUTO_TEST_CASE(log_softmax_layer_by_hand_and_gradient_check) {
+  // x = (0, ln 2, ln 3): m = ln 3, Σ exp(x − m) = (1 + 2 + 3)/3 = 2, so
+  // y = x − ln 3 − ln 2 = (−ln 6, ln 2 − ln 6, −ln 2) = (−ln 6, −ln 3, −ln 2) = log(1/6, 1/3, 1/2).
+  // dout = (1, 0, 0): Σ dout = 1, dx = dout − p = (1 − 1/6, −1/3, −1/2) = (5/6, −1/3, −1/2).
+  LogSoftmax layer;
+  const Scalar ln6 = std::log(Scalar(6));
+  expect_allclose(layer.forward(Tensor::from_vector({3}, {0, kLn2, kLn3})),
+                  Tensor::from_vector({3}, {-ln6, -kLn3, -kLn2}));
+  expect_allclose(layer.backward(Tensor::from_vector({3}, {1, 0, 0})),
+                  Tensor::from_vector({3}, {5.0 / 6, -1.0 / 3, -0.5}));
+  // A batch: row 1 = (1, 1) gives log(1/2) twice; dout (2, −1) sums to 1, dx = (2 − 1/2, −1 − 1/2).
+  LogSoftmax batch;
+  expect_allclose(batch.forward(Tensor::from_rows({{0, 0}, {1, 1}})), Tensor::from_rows({{-kLn2, -kLn2}, {-kLn2, -kLn2}}));
+  expect_allclose(batch.backward(Tensor::from_rows({{0, 0}, {2, -1}})), Tensor::from_rows({{0, 0}, {1.5, -1.5}}));
+  for (const Shape& shape : {Shape{3, 4}, Shape{2, 2, 5}, Shape{6}, Shape{1, 1}, Shape{5, 10}}) {
+    LogSoftmax checked;
+    check_layer_gradients(checked, seeded_randn(shape, 11 + shape.size()) * 3.0);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(log_softmax_agrees_with_log_of_softmax_where_that_is_finite) {
+  // Moderate scores: log(softmax(x)) loses nothing, and the two must agree to rounding.
+  const Tensor x = seeded_randn({4, 7}, 12) * 5.0;
+  LogSoftmax layer;
+  const Tensor y = layer.forward(x);
+  expect_allclose(y, log(softmax(x)), scratch::test::kCloseRtol, scratch::test::kCloseAtol);
+  expect_allclose(log_softmax(x), y);
+  // And the backward equals Softmax → Log's chain rule, dout / p pushed through softmax's Jacobian.
+  const Tensor dout = seeded_randn({4, 7}, 13);
+  Softmax softmax_layer;
+  Log log_layer;
+  log_layer.forward(softmax_layer.forward(x));
+  expect_allclose(layer.backward(dout), softmax_layer.backward(log_layer.backward(dout)), scratch::test::kCloseRtol,
+                  scratch::test::kCloseAtol);
+}
+
+BOOST_AUTO_TEST_CASE(log_softmax_is_finite_where_log_of_softmax_is_minus_infinity) {
+  // Scores (0, 1000): p = (e^−1000, 1) and e^−1000 underflows to 0 (double's smallest is about e^−745).
+  // log(softmax) = (−∞, 0); log-sum-exp gives y = x − 1000 − log(e^−1000 + 1) = (−1000, 0) exactly.
+  const Tensor x = Tensor::from_vector({2}, {0, 1000});
+  const Scalar inf = std::numeric_limits<Scalar>::infinity();
+  BOOST_TEST(log(softmax(x))[0] == -inf);
+  LogSoftmax layer;
+  expect_allclose(layer.forward(x), Tensor::from_vector({2}, {-1000, 0}));
+  // dout = (1, 0) (the label is the unlikely class): dx = dout − p · 1 = (1 − 0, 0 − 1) = (1, −1).
+  const Tensor dout = Tensor::from_vector({2}, {1, 0});
+  expect_allclose(layer.backward(dout), Tensor::from_vector({2}, {1, -1}));
+  // Softmax → Log on the same scores: Log's backward divides by p = 0 and the gradient is lost.
+  Softmax softmax_layer;
+  Log log_layer;
+  log_layer.forward(softmax_layer.forward(x));
+  BOOST_TEST(!all_finite(softmax_layer.backward(log_layer.backward(dout))));
+  // The same in a batch whose other row is ordinary.
+  const Tensor batch = Tensor::from_rows({{0, 1000, -1000}, {1, 2, 3}});
+  LogSoftmax batch_layer;
+  BOOST_TEST(all_finite(batch_layer.forward(batch)));
+  BOOST_TEST(all_finite(batch_layer.backward(Tensor::ones({2, 3}))));
+}
+
+BOOST_AUTO_TEST_CASE(log_softmax_shape_errors_name_the_shapes) {
+  LogSoftmax layer;
+  BOOST_TEST(message_of<ShapeError>([&] { layer.forward(Tensor::scalar(1)); }) ==
+             "log_softmax: x is a 0-d scalar; log_softmax needs at least one axis of scores");
+  BOOST_TEST(message_of<ShapeError>([&] { layer.forward(Tensor::zeros({3, 0})); }) ==
+             "log_softmax: x has shape (3, 0), i.e. rows with no classes: a probability distribution over nothing "
+             "does not exist");
+  BOOST_TEST(message_of<ShapeError>([&] { log_softmax(Tensor::zeros({2, 0})); }) ==
+             "log_softmax: x has shape (2, 0), i.e. rows with no classes: a probability distribution over nothing "
+             "does not exist");
+  layer.forward(Tensor::zeros({2, 3}));
+  const std::string wrong_dout = message_of<ShapeError>([&] { layer.backward(Tensor::zeros({2, 4})); });
+  BOOST_TEST(contains(wrong_dout, "log_softmax: dout has shape (2, 4)"), wrong_dout);
+  BOOST_TEST(contains(wrong_dout, "(2, 3)"), wrong_dout);
+  LogSoftmax fresh;
+  BOOST_CHECK_THROW(fresh.backward(Tensor::zeros({2, 3})), ValueError);
 }
 
 BOOST_AUTO_TEST_CASE(softmax_with_loss_returns_the_loss_by_hand) {
@@ -230,14 +308,19 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_the_thread_count) {
   const Scalar loss1 = layer.forward(x, t);
   const Tensor dx1 = layer.backward();
   const Tensor y1 = softmax(x);
+  LogSoftmax log_layer;
+  const Tensor log_y1 = log_layer.forward(x), log_dx1 = log_layer.backward(x);
   set_threads(2);
   const Scalar loss2 = layer.forward(x, t);
   const Tensor dx2 = layer.backward();
   const Tensor y2 = softmax(x);
+  const Tensor log_y2 = log_layer.forward(x), log_dx2 = log_layer.backward(x);
   set_threads(threads);
   BOOST_TEST(loss1 == loss2);
   BOOST_TEST(array_equal(dx1, dx2));
   BOOST_TEST(array_equal(y1, y2));
+  BOOST_TEST(array_equal(log_y1, log_y2));
+  BOOST_TEST(array_equal(log_dx1, log_dx2));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

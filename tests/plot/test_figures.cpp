@@ -1,4 +1,4 @@
-// test_figures.cpp — plot_contour_trajectories and plot_image_grid: their CSV files exactly, the
+// test_figures.cpp — plot_contour_trajectories, plot_image_grid and plot_class_map: their CSV files exactly, the
 // PNG when gnuplot is there, the text echo of an image grid, and their errors.
 #include <cmath>
 #include <limits>
@@ -22,6 +22,13 @@ Trajectory descend(const std::string& name, double lr, int steps) {
     path.y.push_back(path.y.back() - lr * 2 * path.y.back());
   }
   return path;
+}
+
+// Class 1 right of x = 0, class 0 left of it (and on it).
+std::vector<std::size_t> right_half(const std::vector<double>& x, const std::vector<double>&) {
+  std::vector<std::size_t> classes;
+  for (const double v : x) classes.push_back(v > 0 ? 1 : 0);
+  return classes;
 }
 
 ContourSpec bowl_window() {
@@ -182,6 +189,74 @@ BOOST_AUTO_TEST_CASE(image_grid_errors_name_the_sizes) {
   BOOST_CHECK_EXCEPTION(plot_image_grid(dir / "g.png", {{1}, {2}, {3}}, 1, 1, 2, PlotOptions{}, {"only one"}),
                         ShapeError,
                         [](const ShapeError& e) { return contains(e.what(), "1 row labels for 2 rows of images"); });
+  BOOST_TEST(dir.files().empty());
+}
+
+BOOST_AUTO_TEST_CASE(class_map_csv_files_hold_the_points_and_the_predicted_grid) {
+  const TempDir dir;
+  const ScopedEnv no_gnuplot("SCRATCH_GNUPLOT", (dir / "missing").string());
+  const ClassMapSpec spec{{-1, 1}, {0, 2}, 3, {"left", "right"}};
+  const LabeledPoints points{{-0.5, 0.5}, {1, 1.5}, {0, 1}};
+  const PlotResult result = plot_class_map(dir / "regions.png", right_half, spec, points, PlotOptions{});
+  BOOST_TEST(!result.rendered);
+  BOOST_TEST(read_text(dir / "regions.csv") == "x,y,label\n-0.5,1,0\n0.5,1.5,1\n");
+  // rows y = 0, 1, 2; columns x = -1, 0, 1: class 1 only where x > 0
+  BOOST_TEST(read_text(dir / "regions_grid.csv") == "y\\x,-1,0,1\n0,0,0,1\n1,0,0,1\n2,0,0,1\n");
+  BOOST_TEST(result.extra_csv == std::vector<fs::path>{dir / "regions_grid.csv"}, boost::test_tools::per_element());
+  const std::string gp = read_text(dir / "regions.gp");
+  BOOST_TEST(contains(gp, "set palette maxcolors 2"), gp);
+  BOOST_TEST(contains(gp, "title 'right'"), gp);
+}
+
+BOOST_AUTO_TEST_CASE(class_map_png_of_three_classes, *boost::unit_test::precondition(gnuplot_present)) {
+  const TempDir dir;
+  Rng rng(3);
+  const TensorDataset spiral = make_spiral(rng, {50, 3, 0.2, LabelFormat::kIndex});
+  LabeledPoints points;
+  for (std::size_t n = 0; n < spiral.size(); ++n) {
+    points.x.push_back(spiral.x()(n, 0));
+    points.y.push_back(spiral.x()(n, 1));
+    points.label.push_back(static_cast<std::size_t>(spiral.t()[n]));
+  }
+  // A fixed classifier: the angle's third of the circle.
+  const Classifier by_angle = [](const std::vector<double>& x, const std::vector<double>& y) {
+    const double pi = std::acos(-1.0);
+    std::vector<std::size_t> classes;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      classes.push_back(static_cast<std::size_t>((std::atan2(y[i], x[i]) + pi) / (2 * pi) * 2.999));
+    return classes;
+  };
+  PlotOptions options;
+  options.title = "three sectors";
+  const PlotResult result =
+      plot_class_map(dir / "sectors.png", by_angle, {{-1, 1}, {-1, 1}, 100, {"a", "b", "c"}}, points, options);
+  BOOST_TEST(result.rendered, result.message);
+  BOOST_TEST(is_png(dir / "sectors.png", 5000));
+}
+
+BOOST_AUTO_TEST_CASE(class_map_errors_name_the_plot) {
+  const TempDir dir;
+  const LabeledPoints none;
+  const auto message = [&](const ClassMapSpec& spec, const LabeledPoints& points, const Classifier& classify) {
+    return message_of([&] { (void)plot_class_map(dir / "m.png", classify, spec, points, PlotOptions{}); });
+  };
+  const ClassMapSpec good{{-1, 1}, {-1, 1}, 3, {"a", "b"}};
+  BOOST_TEST(message({{1, -1}, {-1, 1}, 3, {"a"}}, none, right_half) ==
+             "plot_class_map(m.png): x range [1, -1] must be finite with lo < hi");
+  BOOST_TEST(message({{-1, 1}, {-1, 1}, 1, {"a"}}, none, right_half) ==
+             "plot_class_map(m.png): samples = 1 per axis is outside [2, 2001]; 200 is plenty");
+  BOOST_TEST(message({{-1, 1}, {-1, 1}, 3, {}}, none, right_half) ==
+             "plot_class_map(m.png): 0 class names; give one per class, 1 to 10");
+  BOOST_TEST(message(good, {{0, 1}, {0}, {0, 1}}, right_half) ==
+             "plot_class_map(m.png): the points have 2 x, 1 y and 2 labels; each point needs all three");
+  BOOST_TEST(message(good, {{0}, {0}, {2}}, right_half) ==
+             "plot_class_map(m.png): point 0 has label 2 but there are 2 class names (labels 0 to 1)");
+  BOOST_TEST(message(good, none, [](const std::vector<double>&, const std::vector<double>&) {
+    return std::vector<std::size_t>(4, 0);
+  }) == "plot_class_map(m.png): the classifier answered for 4 points but was asked about 9 (3 x 3 grid)");
+  BOOST_TEST(message({{-1, 1}, {-1, 1}, 3, {"a"}}, none, right_half) ==
+             "plot_class_map(m.png): the classifier picked class 1 at (1, -1) but there are only 1 class names");
+  BOOST_TEST(message(good, none, nullptr) == "plot_class_map(m.png): no classifier given");
   BOOST_TEST(dir.files().empty());
 }
 

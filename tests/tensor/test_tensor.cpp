@@ -1,8 +1,9 @@
-// test_tensor.cpp — factories, access, shape changes, broadcasting, reductions and printing.
+// test_tensor.cpp — factories, access, shape changes, concatenation, broadcasting, reductions and printing.
 #include "test_util.hpp"
 
 using namespace scratch;
 using scratch::test::expect_allclose;
+using scratch::test::message_of;
 
 BOOST_AUTO_TEST_SUITE(tensor_tensor)
 
@@ -105,6 +106,46 @@ BOOST_AUTO_TEST_CASE(rows_are_sliced_and_gathered) {
   expect_allclose(x.take_rows({3, 0, 2}, 0, 2), Tensor::from_rows({{9, 10, 11}, {0, 1, 2}}));
   BOOST_CHECK_THROW(x.slice_rows(2, 5), ShapeError);
   BOOST_CHECK_THROW(x.take_rows({7}, 0, 1), ShapeError);
+}
+
+BOOST_AUTO_TEST_CASE(concatenate_joins_along_any_axis) {
+  // The seed-003 bias column: [[1, 2], [3, 4]] and a column of ones → [[1, 2, 1], [3, 4, 1]].
+  const Tensor x = Tensor::from_rows({{1, 2}, {3, 4}});
+  expect_allclose(concatenate({x, Tensor::ones({2, 1})}, 1), Tensor::from_rows({{1, 2, 1}, {3, 4, 1}}));
+  // Axis 0 stacks rows: (2, 2) and (1, 2) → (3, 2); -2 is the same axis.
+  const Tensor below = Tensor::from_rows({{5, 6}});
+  expect_allclose(concatenate({x, below}, 0), Tensor::from_rows({{1, 2}, {3, 4}, {5, 6}}));
+  expect_allclose(concatenate({x, below}, -2), Tensor::from_rows({{1, 2}, {3, 4}, {5, 6}}));
+  // Three parts of 3-d tensors along the last axis: a (2, 1, 1), b (2, 1, 2), c (2, 1, 0) → (2, 1, 3):
+  // row 0 = a[0] then b[0] = (0, 10, 11), row 1 = (1, 12, 13); the empty part adds nothing.
+  const Tensor a = Tensor::from_vector({2, 1, 1}, {0, 1});
+  const Tensor b = Tensor::from_vector({2, 1, 2}, {10, 11, 12, 13});
+  const Tensor joined = concatenate({a, b, Tensor::zeros({2, 1, 0})}, -1);
+  BOOST_TEST(joined.shape() == (Shape{2, 1, 3}));
+  expect_allclose(joined, Tensor::from_vector({2, 1, 3}, {0, 10, 11, 1, 12, 13}));
+  // 1-d and a single part.
+  expect_allclose(concatenate({Tensor::arange(2), Tensor::arange(3)}, 0), Tensor::from_vector({5}, {0, 1, 0, 1, 2}));
+  expect_allclose(concatenate({x}, 1), x);
+}
+
+BOOST_AUTO_TEST_CASE(concatenate_errors_name_the_shapes) {
+  const Tensor x = Tensor::zeros({2, 3});
+  BOOST_TEST(message_of<ShapeError>([&] { concatenate({x, Tensor::zeros({4, 5})}, 1); }) ==
+             "concatenate: cannot join (2, 3) and (4, 5) along axis 1: axis 0 has 2 vs 4 (part 1); all axes but the "
+             "joined one must match");
+  BOOST_TEST(message_of<ShapeError>([&] { concatenate({x, x, Tensor::zeros({2, 1})}, 0); }) ==
+             "concatenate: cannot join (2, 3) and (2, 1) along axis 0: axis 1 has 3 vs 1 (part 2); all axes but the "
+             "joined one must match");
+  BOOST_TEST(message_of<ShapeError>([&] { concatenate({x, Tensor::zeros({2})}, 0); }) ==
+             "concatenate: cannot join (2, 3) and (2,) along axis 0: part 1 has 1 dimensions, part 0 has 2");
+  BOOST_TEST(message_of<ValueError>([&] { concatenate({x, x}, 2); }) ==
+             "concatenate: axis 2 is out of range for 2-d tensors such as (2, 3) (valid: -2 to 1)");
+  BOOST_TEST(message_of<ValueError>([&] { concatenate({x}, -3); }) ==
+             "concatenate: axis -3 is out of range for 2-d tensors such as (2, 3) (valid: -2 to 1)");
+  BOOST_TEST(message_of<ValueError>([&] { concatenate({}, 0); }) ==
+             "concatenate: no tensors to join (np.concatenate needs at least one)");
+  BOOST_TEST(message_of<ShapeError>([&] { concatenate({Tensor::scalar(1), Tensor::scalar(2)}, 0); }) ==
+             "concatenate: part 0 is a 0-d scalar; only tensors with at least one axis can be joined");
 }
 
 BOOST_AUTO_TEST_CASE(elementwise_with_broadcasting) {
