@@ -7,8 +7,9 @@
 //   loss = net.forward(x, t);  net.backward();  sgd.update(remove_duplicates(net.params()));
 //
 // including the conversion of each batch from MNIST's bytes to Scalars. It prints seconds per
-// epoch (the best of a few epochs: on a shared machine the best one is the least disturbed, and
-// the median beside it shows the spread) on 1 thread and on all cores, then how the time grows
+// epoch (after an untimed warm-up epoch, the best of a few epochs: on a shared machine the best one
+// is the least disturbed; and their median, which tools/run_bench.sh compares with the references)
+// on 1 thread and on all cores, then how the time grows
 // with the hidden size H and with the batch size B, then the peak memory. --phases splits one
 // configuration's epoch into its steps (batch, each layer's forward and backward, dedup, update).
 //
@@ -54,8 +55,9 @@ struct EpochTimes {
   double fresh_per_iteration = 0;  // Storage blocks taken from the system allocator, after epoch 1
 };
 
-// Trains a fresh net for `epochs` epochs exactly as chapter 4 does and times each epoch.
-EpochTimes time_epochs(const Dataset& train, std::size_t hidden, std::size_t batch, int epochs) {
+// Trains a fresh net for `warmup` + `epochs` epochs exactly as chapter 4 does and times each of
+// the last `epochs` (the warm-up ones fill Storage's cache and start the OpenMP threads).
+EpochTimes time_epochs(const Dataset& train, std::size_t hidden, std::size_t batch, int warmup, int epochs) {
   Rng rng(kSeed);
   TwoLayerNet net(kMnistPixels, hidden, kMnistClasses, kWeightInitStd, rng);
   SGD optimizer(kLearningRate);
@@ -63,7 +65,7 @@ EpochTimes time_epochs(const Dataset& train, std::size_t hidden, std::size_t bat
   std::vector<double> seconds;
   EpochTimes result;
   std::size_t fresh_before = 0;
-  for (int epoch = 0; epoch < epochs; ++epoch) {
+  for (int epoch = 0; epoch < warmup + epochs; ++epoch) {
     if (epoch == 1) fresh_before = storage_stats().fresh_allocations;
     double loss_sum = 0;
     std::size_t steps = 0;
@@ -74,13 +76,14 @@ EpochTimes time_epochs(const Dataset& train, std::size_t hidden, std::size_t bat
       optimizer.update(remove_duplicates(net.params()));
       ++steps;
     }
-    seconds.push_back(timer.seconds());
+    if (epoch >= warmup) seconds.push_back(timer.seconds());
     result.iterations = steps;
     result.final_loss = loss_sum / double(steps);
   }
-  if (epochs > 1)
-    result.fresh_per_iteration =
-        double(storage_stats().fresh_allocations - fresh_before) / double(result.iterations * std::size_t(epochs - 1));
+  const int total_epochs = warmup + epochs;
+  if (total_epochs > 1)
+    result.fresh_per_iteration = double(storage_stats().fresh_allocations - fresh_before) /
+                                 double(result.iterations * std::size_t(total_epochs - 1));
   std::sort(seconds.begin(), seconds.end());
   result.best = seconds.front();
   result.median = seconds[seconds.size() / 2];
@@ -189,7 +192,8 @@ int main(int argc, char** argv) {
   return guarded_main("bench_train", [&] {
     Cli cli(argc, argv, "Seconds per epoch and peak memory of the MNIST TwoLayerNet loop of chapter 4.");
     const bool quick = cli.flag("--quick", "H = 50, B = 100 only, best of 2 epochs (CI)");
-    const int epochs = cli.get("--epochs", quick ? 2 : 5, "timed epochs per configuration; the best is reported");
+    const int epochs = cli.get("--epochs", quick ? 2 : 5, "timed epochs of H = 50, B = 100; best and median");
+    const int warmup = cli.get("--warmup", quick ? 0 : 1, "untimed epochs before those of H = 50, B = 100");
     const int sweep_epochs = cli.get("--sweep-epochs", 2, "timed epochs per configuration of the sweeps");
     const int top_threads =
         cli.get("--max-threads", int(std::thread::hardware_concurrency()), "measure 1 thread and this many");
@@ -203,8 +207,8 @@ int main(int argc, char** argv) {
     const unsigned cores = std::thread::hardware_concurrency();
     std::printf(
         "# bench_train: one epoch of chapter 4's loop (TwoLayerNet 784-H-10, SGD lr %.1f, batch B), "
-        "best of %d epochs\n",
-        double(kLearningRate), epochs);
+        "%d warm-up + %d timed epochs\n",
+        double(kLearningRate), warmup, epochs);
     std::printf("# machine: %s, %u logical cores; load average %s\n", cpu_model().c_str(), cores,
                 load_average().c_str());
     std::printf("# build: scalar %s, %s\n", kScalarIsFloat ? "float" : "double",
@@ -229,7 +233,7 @@ int main(int argc, char** argv) {
     const MnistOptions options{PixelScale::kUnit, ImageLayout::kFlat, LabelFormat::kIndex};
     const MnistDataset train = load_mnist(MnistSplit::kTrain, options);
     std::printf(
-        "# s/epoch = best epoch, median beside it; GFLOPS = the products' 2·B·(2·784·H + 3·H·10) flops "
+        "# s/epoch = best timed epoch, median of them beside it (sweeps: no warm-up); GFLOPS = the products' 2·B·(2·784·H + 3·H·10) flops "
         "per iteration / best time;\n# loss = mean mini-batch loss of the last epoch; fresh/it = Storage "
         "blocks from the system allocator per iteration after epoch 1\n");
     std::printf("%-8s %6s %6s %7s %5s %9s %9s %6s %8s %8s %7s\n", "run", "hidden", "batch", "threads", "dtype",
@@ -238,17 +242,17 @@ int main(int argc, char** argv) {
     if (top_threads > 1) thread_counts.push_back(top_threads);
     for (int threads : thread_counts) {
       set_threads(threads);
-      print_row("book", 50, 100, threads, time_epochs(train, 50, 100, epochs));
+      print_row("book", 50, 100, threads, time_epochs(train, 50, 100, warmup, epochs));
     }
     for (std::size_t hidden : sweep ? parse_sizes(hiddens) : std::vector<std::size_t>{})
       for (int threads : thread_counts) {
         set_threads(threads);
-        print_row("hidden", hidden, 100, threads, time_epochs(train, hidden, 100, sweep_epochs));
+        print_row("hidden", hidden, 100, threads, time_epochs(train, hidden, 100, 0, sweep_epochs));
       }
     for (std::size_t batch : sweep ? parse_sizes(batch_sizes) : std::vector<std::size_t>{})
       for (int threads : thread_counts) {
         set_threads(threads);
-        print_row("batch", 50, batch, threads, time_epochs(train, 50, batch, sweep_epochs));
+        print_row("batch", 50, batch, threads, time_epochs(train, 50, batch, 0, sweep_epochs));
       }
     if (phases)
       for (int threads : thread_counts) {

@@ -2,7 +2,9 @@
 # tools/deps.sh — check ScratchNet's build dependencies and install what is missing.
 #
 #   tools/deps.sh core    compiler, CMake, OpenMP, zlib, Boost.Test, gnuplot-iostream, gnuplot, curl
-#   tools/deps.sh bench   also OpenBLAS and NumPy (references the benchmarks compare against)
+#   tools/deps.sh bench   also OpenBLAS and NumPy (references the benchmarks compare against), and
+#                         tries PyTorch (python3-torch) and libtorch (libtorch-dev): optional, a
+#                         failure to install them is reported and the benchmarks say "not installed"
 #   tools/deps.sh fuzz    also clang and its runtime libraries (libFuzzer, sanitizers) for make fuzz
 #
 # Each requirement is probed directly (compile a one-line program, look for a command), so a
@@ -25,9 +27,10 @@ compiles() {
 core_packages=(g++ make cmake curl ca-certificates zlib1g-dev libboost-test-dev libboost-iostreams-dev
                libboost-filesystem-dev libgnuplot-iostream-dev)
 bench_packages=(libopenblas-dev python3-numpy)
+bench_optional=(python3-torch libtorch-dev)  # large (~1 GB with their dependencies); never required
 fuzz_packages=(clang libclang-rt-dev)
 wanted=("${core_packages[@]}")
-[[ $mode == bench ]] && wanted+=("${bench_packages[@]}")
+[[ $mode == bench ]] && wanted+=("${bench_packages[@]}" "${bench_optional[@]}")
 [[ $mode == fuzz ]] && wanted+=("${fuzz_packages[@]}")
 
 # Fast path (about 50 ms): on Debian/Ubuntu, when dpkg lists every package as installed and gnuplot
@@ -68,40 +71,70 @@ if [[ $mode == bench ]]; then
   probe openblas libopenblas-dev -- compiles '#include <cblas.h>
 int main() { return 0; }' -lopenblas
   probe numpy python3-numpy -- /usr/bin/python3 -c 'import numpy'
+  probe optional_torch python3-torch -- /usr/bin/python3 -c 'import torch'
+  # CMake finds Debian's libtorch through this file (bench/bench.cmake: find_package(Torch)).
+  probe optional_libtorch libtorch-dev -- bash -c 'compgen -G "/usr/lib/*/cmake/Torch/TorchConfig.cmake"'
 fi
 if [[ $mode == fuzz ]]; then
   probe libfuzzer clang libclang-rt-dev -- bash -c "printf '%s\n' 'extern \"C\" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' |
     clang++ -x c++ - -fsanitize=fuzzer,address,undefined -o /dev/null >/dev/null 2>&1"
 fi
 wait
+optional=()
 for failed in "$probe_dir"/*; do
   [[ -e $failed ]] || continue
   read -r -a needed < "$failed"
-  missing+=("${needed[@]}")
+  if [[ $(basename "$failed") == optional_* ]]; then
+    optional+=("${needed[@]}")
+  else
+    missing+=("${needed[@]}")
+  fi
 done
 
-if [[ ${#missing[@]} -eq 0 ]]; then
+if [[ ${#missing[@]} -eq 0 && ${#optional[@]} -eq 0 ]]; then
   exit 0
 fi
 
 packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
-echo "deps: missing: $packages"
+optional_packages=$(printf '%s\n' "${optional[@]}" | sort -u | tr '\n' ' ')
+[[ ${#missing[@]} -gt 0 ]] && echo "deps: missing: $packages"
+[[ ${#optional[@]} -gt 0 ]] && echo "deps: missing, optional (benchmark references): $optional_packages"
+# give_up_optional: the optional references stay missing; the benchmarks print "not installed" for them.
+give_up_optional() {
+  echo "deps: $1; without $optional_packages the benchmarks print \"not installed\" in their columns" >&2
+}
 if ! have apt-get; then
-  echo "deps: this is not a Debian/Ubuntu system; install the equivalents of: $packages" >&2
-  exit 1
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "deps: this is not a Debian/Ubuntu system; install the equivalents of: $packages" >&2
+    exit 1
+  fi
+  give_up_optional "not a Debian/Ubuntu system"
+  exit 0
 fi
 if [[ $(id -u) -eq 0 ]]; then
   sudo=""
 elif have sudo && sudo -n true 2>/dev/null; then
   sudo="sudo"
 else
-  echo "deps: cannot install without root. Run:" >&2
-  echo "  sudo apt-get update && sudo apt-get install -y $packages" >&2
-  exit 1
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "deps: cannot install without root. Run:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y $packages $optional_packages" >&2
+    exit 1
+  fi
+  give_up_optional "cannot install without root (sudo apt-get install -y $optional_packages)"
+  exit 0
 fi
-echo "deps: installing with apt-get: $packages"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-# shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "deps: installing with apt-get: $packages"
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
+fi
+if [[ ${#optional[@]} -gt 0 ]]; then
+  echo "deps: installing with apt-get (optional; large, a few minutes): $optional_packages"
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y -qq --no-install-recommends $optional_packages >/dev/null ||
+    give_up_optional "apt-get could not install them"
+fi
 echo "deps: done"
