@@ -73,7 +73,10 @@ PlotResult plot_panels(const fs::path& png, const std::vector<Panel>& panels, st
   body << "set datafile separator comma\n"
        << kFiniteFunction << png_style_commands(panel_options) << axes_commands(panel_options)
        << "set title font ',11'\nset tics font ',9'\n";
-  if (style == PanelStyle::kHistogram) body << "set style fill transparent solid 0.45 noborder\nset boxwidth 0.95 relative\n";
+  if (style == PanelStyle::kHistogram) {  // counts: bars stand on 0 unless a y range is given
+    body << "set style fill transparent solid 0.45 noborder\nset boxwidth 0.95 relative\n";
+    if (!options.y_range) body << "set yrange [0:*]\n";
+  }
   body << "set multiplot layout " << grid_rows << "," << cols << " rowsfirst";
   if (!options.title.empty()) body << " title " << gp_string(options.title) << " font ',15'";
   body << "\n";

@@ -6,7 +6,7 @@
 // (gnuplot multiplot) and panels.png. Options: title (over the whole figure), xlabel/ylabel (on every
 // panel), x_range/y_range (the same axes on every panel: compare panels at a glance), log_y, legend
 // (drawn on the first panel only; the same series names are assumed in each), width/height (of the
-// whole figure). smooth_window and echo are not used.
+// whole figure). smooth_window and echo are not used. Histogram bars start at 0 unless y_range says otherwise.
 #pragma once
 
 #include "plot/plot.hpp"
