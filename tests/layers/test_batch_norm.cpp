@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(the_batch_gradient_sums_to_zero_per_feature) {
   Bn bn(seeded_randn({3}, 14), seeded_randn({3}, 15));
   bn.layer.forward(seeded_randn({7, 3}, 16));
   const Tensor dx = bn.layer.backward(seeded_randn({7, 3}, 17));
-  expect_allclose(dx.sum(0), Tensor::zeros({3}), 0, 1e-12);
+  expect_allclose(dx.sum(0), Tensor::zeros({3}), 0, test::kCloseAtol);
 }
 
 BOOST_AUTO_TEST_CASE(running_statistics_are_buffers_and_move_only_in_training) {
