@@ -13,7 +13,7 @@ failures=0
 
 for program in ch01_computational_graph ch02_layers ch02_full_batch_mnist ch03_gradient_check \
                ch04_train_two_layer_net ch05_optimizers_2d ch05_optimizers_mnist ch06_autoencoder ch06_cbow \
-               ch06_spiral; do
+               ch06_spiral ch07_weight_init ch07_batch_norm ch07_overfitting ch07_hyperparameter_search; do
   if [[ ! -x $bin/$program ]]; then
     echo "SKIP: $bin/$program is not built (cmake --build build --target chapters)"
     exit 77  # CTest's SKIP_RETURN_CODE
@@ -86,6 +86,23 @@ expect_error ch06_spiral "--batch-size: got 301, must be between 1 and the 300 s
 expect_error ch06_spiral "--batch-size: got 0, must be between 1 and the 300 spiral points" --batch-size 0
 expect_error ch06_spiral "--lr: got 0, must be greater than 0" --lr 0
 
+expect_error ch07_weight_init "--iterations: got 0, must be at least 1" --iterations 0
+expect_error ch07_weight_init "--batch-size: got 70000, must be between 1 and 60000, the MNIST training images" \
+  --batch-size 70000
+expect_error ch07_weight_init "--lr: got 0, must be greater than 0" --lr 0
+expect_error ch07_batch_norm "--batch-size: got 1, must be between 2 (batch norm needs a batch variance) and --train-samples (1000)" \
+  --batch-size 1
+expect_error ch07_batch_norm "--scales: got 1, must be at least 2 (the first is 1, the last 1e-4)" --scales 1
+expect_error ch07_batch_norm "--train-samples: got 1, must be between 2 and 60000" --train-samples 1
+expect_error ch07_overfitting "--dropout: got 1, must be greater than 0 and less than 1" --dropout 1
+expect_error ch07_overfitting "--lambda: got -0.1, must be greater than 0" --lambda -0.1
+expect_error ch07_overfitting "--test-samples: got 20000, must be between 1 and 10000, the images in the MNIST test set" \
+  --test-samples 20000
+expect_error ch07_hyperparameter_search "--trials: got 0, must be at least 1" --trials 0
+expect_error ch07_hyperparameter_search "--batch-size: got 401, must be between 1 and the 400 images left after validation" \
+  --batch-size 401
+expect_error ch07_hyperparameter_search "--train-samples: got 5, must be between 10 and 60000" --train-samples 5
+
 expect_error ch01_computational_graph "--threads: '1.5' is not a whole number" --threads 1.5
 expect_error ch02_layers "--seed: 'x' is not a count (a whole number >= 0)" --seed x
 expect_error ch03_gradient_check "--quick is a switch and takes no value (got '1')" --quick=1
@@ -94,7 +111,7 @@ expect_error ch05_optimizers_2d "unknown flag --epochs" --epochs 3
 # --help: status 0, and no flag shows its default twice.
 for program in ch01_computational_graph ch02_layers ch02_full_batch_mnist ch03_gradient_check \
                ch04_train_two_layer_net ch05_optimizers_2d ch05_optimizers_mnist ch06_autoencoder ch06_cbow \
-               ch06_spiral; do
+               ch06_spiral ch07_weight_init ch07_batch_norm ch07_overfitting ch07_hyperparameter_search; do
   out=$(timeout 20 "$bin/$program" --help 2>&1)
   status=$?
   twice=$(grep -E 'default.*default' <<<"$out")

@@ -206,4 +206,183 @@ BOOST_AUTO_TEST_CASE(bad_sizes_are_reported) {
   expect_error<ShapeError>([&] { a.copy_weights_from(b); }, "this net is 4 → 3 → 2 but the other is 4 → 5 → 2");
 }
 
+// ---- the book's MultiLayerNetExtend: batch norm, dropout, weight decay ----
+
+BOOST_AUTO_TEST_CASE(extended_layout_and_parameters) {
+  Rng rng(30);
+  MultiLayerNetOptions options;
+  options.batch_norm = true;
+  options.dropout_ratio = Scalar(0.15);
+  options.weight_decay_lambda = Scalar(0.1);
+  MultiLayerNet net(6, {5, 4}, 3, options, rng);
+  BOOST_TEST(net.summary() == "Affine → BatchNorm → Relu → Dropout → Affine → BatchNorm → Relu → Dropout → Affine → "
+                              "SoftmaxWithLoss");
+  // W1 b1 γ1 β1 W2 b2 γ2 β2 W3 b3: 6·5 + 5 + 5 + 5 + 5·4 + 4 + 4 + 4 + 4·3 + 3 = 92
+  const std::vector<ParamPtr> params = net.parameters();
+  BOOST_TEST(params.size() == 10u);
+  BOOST_TEST(params[2]->name == "gamma1");
+  BOOST_TEST(params[3]->name == "beta1");
+  BOOST_TEST(net.parameter_count() == 92u);
+  BOOST_TEST(net.architecture() == "6 → 5 → 4 → 3, Relu, He init (std √(2/fan_in)), 92 parameters, BatchNorm, "
+                                   "Dropout 0.15, weight decay λ 0.1");
+  // remove_duplicates returns the parameters in the same order.
+  const std::vector<ParamPtr> merged = gradient(net, Tensor::randn({4, 6}, rng), Tensor::from_vector({4}, {0, 1, 2, 0}));
+  BOOST_REQUIRE(merged.size() == params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) BOOST_TEST(merged[i] == params[i]);
+  // The running statistics are the net's buffers (so checkpoints save them).
+  const std::vector<Buffer> buffers = net.buffers();
+  BOOST_REQUIRE(buffers.size() == 4u);
+  BOOST_TEST(buffers[0].name == "BatchNorm2/running_mean");
+  BOOST_TEST(buffers[3].name == "BatchNorm6/running_var");
+}
+
+BOOST_AUTO_TEST_CASE(weights_do_not_depend_on_the_extensions) {
+  // The options add layers and an engine for the masks, but W1 … are the same draws.
+  Rng a(31), b(31);
+  MultiLayerNetOptions options;
+  options.batch_norm = true;
+  options.dropout_ratio = Scalar(0.5);
+  MultiLayerNet plain(4, {3, 3}, 2, {}, a), extended(4, {3, 3}, 2, options, b);
+  for (std::size_t l = 0; l < 3; ++l) expect_allclose(extended.weights()[l]->value, plain.weights()[l]->value, 0, 0);
+}
+
+BOOST_AUTO_TEST_CASE(weight_decay_adds_half_lambda_w_squared_and_lambda_w) {
+  // Two nets with the same weights, λ = 0 and λ = 0.3: the losses differ by ½·0.3·Σ‖W‖², the
+  // weight gradients by 0.3·W, and the bias gradients not at all.
+  Rng a(32), b(32);
+  MultiLayerNetOptions decay;
+  decay.weight_decay_lambda = Scalar(0.3);
+  MultiLayerNet plain(3, {4}, 2, {}, a), decayed(3, {4}, 2, decay, b);
+  const Tensor x = Tensor::from_rows({{1, -2, 0.5}, {0.3, 0.8, -1}}), t = Tensor::from_vector({2}, {1, 0});
+  Scalar squares = 0;
+  for (const ParamPtr& W : plain.weights()) squares += (W->value * W->value).sum();
+  BOOST_TEST(decayed.weight_decay_loss() == Scalar(0.15) * squares, boost::test_tools::tolerance(test::kExactRtol));
+  BOOST_TEST(decayed.loss(x, t) == plain.loss(x, t) + Scalar(0.15) * squares,
+             boost::test_tools::tolerance(test::kExactRtol));
+  const std::vector<ParamPtr> g0 = gradient(plain, x, t);
+  std::vector<Tensor> grads0;
+  for (const ParamPtr& p : g0) grads0.push_back(p->grad);
+  const std::vector<ParamPtr> g1 = gradient(decayed, x, t);
+  expect_allclose(g1[0]->grad, grads0[0] + plain.weights()[0]->value * Scalar(0.3), test::kExactRtol, test::kExactAtol, "W1");
+  expect_allclose(g1[1]->grad, grads0[1], 0, 0, "b1");
+  expect_allclose(g1[2]->grad, grads0[2] + plain.weights()[1]->value * Scalar(0.3), test::kExactRtol, test::kExactAtol, "W2");
+  expect_allclose(g1[3]->grad, grads0[3], 0, 0, "b2");
+  // The Affine layers' own dW are untouched: only params() reports the decayed gradient.
+  expect_allclose(*decayed.layers()[0]->params()[0].grad, grads0[0], test::kExactRtol, test::kExactAtol, "Affine's dW1");
+}
+
+BOOST_AUTO_TEST_CASE(batch_norm_dropout_and_weight_decay_pass_the_gradient_check) {
+  // Tanh keeps the check away from ReLU's kink (BN centres the pre-activations on 0, right at it).
+  // The masks are fixed (kReuseLast) so that every finite-difference forward computes one function.
+  for (const Activation activation : {Activation::kTanh, Activation::kSigmoid}) {
+    Rng rng(33);
+    MultiLayerNetOptions options;
+    options.activation = activation;
+    options.init = WeightInit::kXavier;
+    options.batch_norm = true;
+    options.dropout_ratio = Scalar(0.2);
+    options.weight_decay_lambda = Scalar(0.1);
+    MultiLayerNet net(5, {6, 4}, 3, options, rng);
+    for (const ParamPtr& p : net.parameters())
+      if (p->name[0] != 'W') p->value += Tensor::randn(p->value.shape(), rng) * Scalar(0.3);  // b, γ, β off 0 and 1
+    net.set_dropout_masks(DropoutMask::kReuseLast);
+    const Tensor x = Tensor::randn({5, 5}, rng), t = Tensor::from_vector({5}, {0, 2, 1, 2, 0});
+    const GradientReport report = gradient_check(net, x, t, test::kGradTolerance);
+    std::ostringstream table;
+    table << report;
+    BOOST_TEST(report.rows.size() == 10u);  // W1 b1 γ1 β1 W2 b2 γ2 β2 W3 b3
+    // b1 and b2 feed a BatchNorm, which subtracts the batch mean: they cannot change the loss, so
+    // their true gradient is exactly 0 and both estimates are rounding noise (a relative error of
+    // noise against noise means nothing). Check that both are ~0 instead; every other row must pass.
+    for (const GradientComparison& row : report.rows) {
+      if (row.name == "b1" || row.name == "b2") {
+        const Scalar noise = kScalarIsFloat ? Scalar(1e-3) : Scalar(1e-10);  // float: h = 1e-2, ε = 1e-7
+        BOOST_TEST(row.max_abs_diff < noise, row.name << ": " << table.str());
+        BOOST_TEST(abs(net.biases()[row.name == "b1" ? 0 : 1]->grad).max() < noise, row.name << ": backprop's gradient");
+      } else {
+        BOOST_TEST(row.pass, net.architecture() << "\n" << table.str());
+      }
+    }
+    BOOST_TEST_MESSAGE(net.architecture() << "\n" << table.str());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(predict_is_inference_mode_and_training_moves_the_running_statistics) {
+  Rng rng(34);
+  MultiLayerNetOptions options;
+  options.batch_norm = true;
+  options.dropout_ratio = Scalar(0.5);
+  MultiLayerNet net(4, {8}, 3, options, rng);
+  const Tensor x = Tensor::randn({6, 4}, rng), t = Tensor::from_vector({6}, {0, 1, 2, 0, 1, 2});
+  const Tensor mean_before = *net.buffers()[0].value;
+  // predict: the same scores twice (no mask drawn), running statistics untouched.
+  const Tensor p1 = net.predict(x), p2 = net.predict(x);
+  expect_allclose(p1, p2, 0, 0, "two predictions");
+  expect_allclose(*net.buffers()[0].value, mean_before, 0, 0, "running mean after predict");
+  BOOST_TEST((net.mode() == Mode::kTrain));
+  // A training forward moves them.
+  net.forward(x, t);
+  BOOST_TEST((*net.buffers()[0].value - mean_before).max() - (*net.buffers()[0].value - mean_before).min() > 0);
+}
+
+BOOST_AUTO_TEST_CASE(extended_options_are_checked) {
+  MultiLayerNetOptions options;
+  options.weight_decay_lambda = Scalar(-0.1);
+  expect_error<ValueError>([&] { MultiLayerNet net(3, {2}, 2, options); },
+                           "weight_decay_lambda is -0.1; it must be finite and >= 0");
+  options.weight_decay_lambda = 0;
+  options.dropout_ratio = 1;
+  expect_error<ValueError>([&] { MultiLayerNet net(3, {2}, 2, options); }, "dropout_ratio is 1; it must be in [0, 1)");
+  Rng rng(35);
+  MultiLayerNetOptions bn;
+  bn.batch_norm = true;
+  MultiLayerNet a(3, {2}, 2, {}, rng), b(3, {2}, 2, bn, rng);
+  expect_error<ValueError>([&] { a.copy_weights_from(b); }, "one net has batch norm and the other not");
+}
+
+BOOST_AUTO_TEST_CASE(extended_training_is_the_same_on_one_and_two_threads) {
+  // Sized so that the products and elementwise loops really split on 2 threads.
+  std::vector<Scalar> losses[2];
+  const int before = max_threads();
+  for (int threads = 1; threads <= 2; ++threads) {
+    set_threads(threads);
+    Rng rng(36);
+    MultiLayerNetOptions options;
+    options.batch_norm = true;
+    options.dropout_ratio = Scalar(0.2);
+    options.weight_decay_lambda = Scalar(0.01);
+    MultiLayerNet net(400, {300, 300}, 10, options, rng);
+    SGD sgd(Scalar(0.1));
+    const Tensor x = Tensor::randn({256, 400}, rng);
+    Tensor t = Tensor::zeros({256});
+    for (std::size_t i = 0; i < 256; ++i) t[i] = static_cast<Scalar>(rng.below(10));
+    for (int step = 0; step < 3; ++step) {
+      losses[threads - 1].push_back(net.forward(x, t));
+      net.backward();
+      sgd.update(remove_duplicates(net.params()));
+    }
+    losses[threads - 1].push_back(net.accuracy(x, t));
+  }
+  set_threads(before);
+  for (std::size_t i = 0; i < losses[0].size(); ++i) BOOST_TEST(losses[0][i] == losses[1][i]);
+}
+
+BOOST_AUTO_TEST_CASE(checkpoints_keep_the_running_statistics) {
+  Rng rng(37);
+  MultiLayerNetOptions options;
+  options.batch_norm = true;
+  MultiLayerNet net(4, {5}, 3, options, rng);
+  const Tensor x = Tensor::randn({6, 4}, rng), t = Tensor::from_vector({6}, {0, 1, 2, 0, 1, 2});
+  net.forward(x, t);  // moves the running statistics away from 0 and 1
+  const Tensor mean = *net.buffers()[0].value, var = *net.buffers()[1].value;
+  SGD sgd(Scalar(0.1));
+  test::TempDir dir;
+  save_checkpoint(dir / "bn.ckpt", net, sgd);
+  net.forward(x * Scalar(3), t);
+  BOOST_TEST((*net.buffers()[0].value - mean).max() - (*net.buffers()[0].value - mean).min() > 0);
+  load_checkpoint(dir / "bn.ckpt", net, sgd);
+  expect_allclose(*net.buffers()[0].value, mean, 0, 0, "running_mean");
+  expect_allclose(*net.buffers()[1].value, var, 0, 0, "running_var");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
