@@ -9,9 +9,11 @@
 #include <functional>
 
 #include "core/interrupt.hpp"
+#include "child_process.hpp"
 #include "test_util.hpp"
 
 using namespace scratch;
+using scratch::test::in_child;
 
 namespace {
 
@@ -44,14 +46,6 @@ volatile std::sig_atomic_t guard_test_handler_calls = 0;
 // C linkage ignores the anonymous namespace: the name must differ from tests/train's own_handler.
 extern "C" void guard_test_handler(int) { guard_test_handler_calls = guard_test_handler_calls + 1; }
 
-// Runs `body` in a child process and returns its wait status.
-int in_child(const std::function<int()>& body) {
-  const pid_t pid = fork();
-  if (pid == 0) _exit(body());
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
 
 }  // namespace
 

@@ -6,12 +6,14 @@
 
 #include <csignal>
 
+#include "child_process.hpp"
 #include "test_util.hpp"
 #include "train/checkpoint_helpers.hpp"
 #include "train/toy_models.hpp"
 
 using namespace scratch;
 using scratch::test::HookedRegression;
+using scratch::test::in_child;
 using scratch::test::seeded_randn;
 using scratch::test::TempDir;
 
@@ -35,15 +37,6 @@ Handler sigint_handler() {
 volatile std::sig_atomic_t own_handler_calls = 0;
 extern "C" void own_handler(int) { own_handler_calls = own_handler_calls + 1; }
 
-// Runs `body` in a child process and returns its wait status. The child never returns into the
-// test framework.
-int in_child(const std::function<int()>& body) {
-  const pid_t pid = fork();
-  if (pid == 0) _exit(body());
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
 
 }  // namespace
 
