@@ -15,6 +15,11 @@ using scratch::test::seeded_randn;
 namespace {
 
 constexpr Scalar kNaN = std::numeric_limits<Scalar>::quiet_NaN();
+// Sizes that overflow in the build's Scalar (float's largest is 3.4e38, double's 1.8e308).
+constexpr Scalar kBigLr = kScalarIsFloat ? Scalar(1e20) : Scalar(1e100);       // diverges SGD and Momentum
+constexpr Scalar kHugeLr = kScalarIsFloat ? Scalar(1e30) : Scalar(1e200);      // diverges Adam (steps ≈ lr)
+constexpr Scalar kHugeGrad = kScalarIsFloat ? Scalar(1e30) : Scalar(1e300);    // kBigLr · kHugeGrad = inf
+constexpr Scalar kSquareOverflows = kScalarIsFloat ? Scalar(1e20) : Scalar(1e200);  // g² = inf
 
 using Factory = std::function<std::unique_ptr<Optimizer>(Scalar lr)>;
 
@@ -60,7 +65,7 @@ void expect_refused(Optimizer& opt, const std::vector<ParamPtr>& params, const s
 
 BOOST_AUTO_TEST_SUITE(optim_non_finite)
 
-// Chapter 4's loop with a learning rate of 1e100: the weights blow up within a few steps. The
+// Chapter 4's loop with a learning rate of 1e100 (1e20 in float): the weights blow up within a few steps. The
 // update that would make anything non-finite (or that gets a non-finite gradient) must throw and
 // leave every parameter and all state exactly as they were before that call.
 BOOST_AUTO_TEST_CASE(a_diverging_training_loop_stops_at_the_update_that_would_overflow) {
@@ -70,7 +75,7 @@ BOOST_AUTO_TEST_CASE(a_diverging_training_loop_stops_at_the_update_that_would_ov
     TwoLayerNet net(4, 5, 3, Scalar(1), rng);
     // Adam's steps are about lr whatever the gradient's size, so 1e100 only takes W to 1e102 in 50
     // steps; with 1e200 the second layer's output overflows at once.
-    const std::unique_ptr<Optimizer> opt = make(Scalar(name == "Adam" ? 1e200 : 1e100));
+    const std::unique_ptr<Optimizer> opt = make(name == "Adam" ? kHugeLr : kBigLr);
     bool refused = false;
     for (int it = 0; it < 50 && !refused; ++it) {
       net.forward(data.x(), data.t());
@@ -117,16 +122,16 @@ BOOST_AUTO_TEST_CASE(a_nan_gradient_is_refused_naming_optimizer_step_parameter_a
   }
 }
 
-// A finite gradient whose step overflows: 1e100 · 1e300 = inf, so W − lr·g = +inf. The result is
+// A finite gradient whose step overflows: 1e100 · 1e300 = inf (float: 1e20 · 1e30), so W − lr·g = +inf. The result is
 // checked before it is written, across all parameters of the call.
 BOOST_AUTO_TEST_CASE(a_finite_gradient_whose_result_overflows_is_refused) {
   for (const auto& [name, make] : optimizers()) {
-    const std::unique_ptr<Optimizer> opt = make(Scalar(1e100));
+    const std::unique_ptr<Optimizer> opt = make(kBigLr);
     const ParamPtr good = make_param("W1", Tensor::ones({2, 3}));
     const ParamPtr bad = make_param("W2", Tensor::ones({2, 3}));
     good->grad = Tensor::full({2, 3}, Scalar(0.5));
     bad->grad = Tensor::full({2, 3}, Scalar(0.5));
-    bad->grad[4] = Scalar(-1e300);  // (1, 1)
+    bad->grad[4] = -kHugeGrad;  // (1, 1)
     const std::string what = name == "Adam" ? "" : "the new value of 'W2' would be inf at (1, 1)";
     expect_refused(*opt, {good, bad}, {concat(name, ".update: step 1: "), "'W2'", "(1, 1)", what});
     BOOST_TEST(opt->steps() == 0u);
@@ -140,7 +145,7 @@ BOOST_AUTO_TEST_CASE(a_state_that_would_overflow_is_refused_and_named) {
   const ParamPtr W = make_param("W", Tensor::ones({5}));
   W->grad = Tensor::full({5}, Scalar(0.5));
   opt.update({W});
-  W->grad[3] = Scalar(1e200);  // g² = inf
+  W->grad[3] = kSquareOverflows;  // g² = inf
   expect_refused(opt, {W}, {"Adam.update: step 2: the new 'v' of 'W' would be inf at (3,)", "no parameter was changed"});
 }
 
