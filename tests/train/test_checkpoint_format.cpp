@@ -24,6 +24,15 @@ using scratch::test::Snapshot;
 using scratch::test::TempDir;
 using scratch::test::write_bytes;
 
+// Whether this build rounds like the release build that wrote checkpoint_v1.hex (optimised with
+// -O2 or more; the sanitizer build is -O1, with __OPTIMIZE__ but debug info and no -O3 contraction
+// choices). __NO_INLINE__ marks -O0; SCRATCH_SANITIZE builds define __SANITIZE_ADDRESS__.
+#if defined(__SANITIZE_ADDRESS__) || defined(__NO_INLINE__)
+constexpr bool kFixtureBuild = false;
+#else
+constexpr bool kFixtureBuild = true;
+#endif
+
 namespace {
 
 // The bytes of a hex fixture: '#' starts a comment line, whitespace is ignored.
@@ -121,11 +130,32 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_still_loads_and_resumes_bitwise) {
   b.resume(path);
   b.fit(data.x, data.t, kEpochs - b.current_epoch(), kBatch, kMaxGrad, kEvalInterval);
 
-  BOOST_TEST(bitwise_equal(a.history(), b.history()));
-  BOOST_TEST(bitwise_equal(straight.W_->value, resumed.W_->value));
-  BOOST_TEST(bitwise_equal(straight.b_->value, resumed.b_->value));
-  BOOST_TEST(bitwise_equal(straight_adam.export_state(distinct_params(straight)),
-                           resumed_adam.export_state(distinct_params(resumed))));
+  // The file holds the weights and Adam moments as the release build (-O3 -march=native) computed
+  // them when it was written; a build that rounds differently (the sanitizer build's -O1 contracts
+  // fewer multiply-adds) continues from them exactly but computed its own first epoch a few ulps
+  // apart. So: bit for bit where this build is the one that wrote the file, else within 1e-9.
+  const auto same = [](const Tensor& x, const Tensor& y, const char* what) {
+    if (kFixtureBuild) {
+      BOOST_TEST(bitwise_equal(x, y), what);
+    } else {
+      scratch::test::expect_allclose(x, y, scratch::test::kCloseRtol, scratch::test::kCloseAtol, what);
+    }
+  };
+  const auto losses = [](const History& h) {
+    std::vector<Scalar> v;
+    for (const double l : h.losses()) v.push_back(static_cast<Scalar>(l));
+    return Tensor::from_vector({v.size()}, v);
+  };
+  if (kFixtureBuild) BOOST_TEST(bitwise_equal(a.history(), b.history()));
+  same(losses(a.history()), losses(b.history()), "history");
+  same(straight.W_->value, resumed.W_->value, "W");
+  same(straight.b_->value, resumed.b_->value, "b");
+  const OptimizerState sa = straight_adam.export_state(distinct_params(straight));
+  const OptimizerState sb = resumed_adam.export_state(distinct_params(resumed));
+  BOOST_REQUIRE(sa.slots.size() == sb.slots.size());
+  for (std::size_t k = 0; k < sa.slots.size(); ++k)
+    for (std::size_t s = 0; s < sa.slots[k].size(); ++s) same(sa.slots[k][s], sb.slots[k][s], "Adam state");
+  BOOST_TEST(sa.steps == sb.steps);
   BOOST_TEST(straight_rng.state() == resumed_rng.state());
   BOOST_TEST(a.iterations() == b.iterations());
   BOOST_TEST(a.stats().clipped_updates == b.stats().clipped_updates);
