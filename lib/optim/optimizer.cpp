@@ -66,6 +66,9 @@ std::string index_text(const std::vector<std::size_t>& shape, std::size_t i) {
 
 Optimizer::Optimizer(std::string name, Scalar lr, std::vector<std::string> slot_names)
     : lr_(lr), name_(std::move(name)), slot_names_(std::move(slot_names)) {
+  if (slot_names_.size() > kMaxSlots)
+    fail<ValueError>(name_, ": ", slot_names_.size(), " state tensors per parameter, but the update loop holds at most ",
+                     kMaxSlots, " (raise Optimizer::kMaxSlots)");
   set_lr(lr);
 }
 
@@ -131,13 +134,15 @@ bool Optimizer::within_safe_range(const std::vector<ParamPtr>& params) const {
   for (std::size_t k = 0; k < params.size(); ++k) {
     const Param& p = *params[k];
     const ParamState& state = *step_states_[k];
-    std::vector<const Scalar*> arrays = {p.grad.data(), p.value.data()};
-    for (const Tensor& slot : state.slots) arrays.push_back(slot.data());
+    // g, W and each state tensor: a fixed array, so a training step allocates nothing here.
+    const Scalar* arrays[2 + kMaxSlots] = {p.grad.data(), p.value.data()};
+    const std::size_t count = 2 + state.slots.size();
+    for (std::size_t s = 0; s < state.slots.size(); ++s) arrays[2 + s] = state.slots[s].data();
     std::atomic<bool> safe{true};
     parallel_for_chunks(p.value.size(), kCostOperandElement, [&](std::size_t begin, std::size_t end) {
       std::size_t outside = 0;  // a count, not an early exit, so the loops vectorise
-      for (const Scalar* x : arrays)
-        for (std::size_t i = begin; i < end; ++i) outside += !(std::fabs(x[i]) <= kSafeMagnitude);  // NaN too
+      for (std::size_t a = 0; a < count; ++a)
+        for (std::size_t i = begin; i < end; ++i) outside += !(std::fabs(arrays[a][i]) <= kSafeMagnitude);  // NaN too
       if (outside > 0) safe.store(false, std::memory_order_relaxed);
     });
     if (!safe.load()) return false;
