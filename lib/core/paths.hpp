@@ -21,7 +21,9 @@ fs::path plots_dir();
 
 // Writes `path` atomically: `write` fills a temporary file beside it, which is flushed, synced and
 // renamed over `path` only if everything succeeded. A crash or exception at any point leaves the
-// previous file (if any) intact and no temporary behind. Throws IoError naming the path.
+// previous file (if any) intact; an exception leaves no temporary behind, and the temporary of a
+// process killed outright (kill -9) is swept by the next write of that file (core/temporary_files.hpp).
+// Throws IoError naming the path.
 void write_file_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write);
 
 // The same mechanism for a file that someone else writes (gnuplot writing a PNG): `produce(tmp)`
