@@ -74,6 +74,20 @@ int main(int argc, char** argv) {
       std::vector<std::size_t> indices(batch_size);
       Tensor x, t;
       Run run;
+      // A net whose step would make a weight non-finite is stopped there (the optimizer refuses the
+      // update, so its weights stay those of its last finite step); the book's NumPy run carries on
+      // with NaN weights, which predict the same class for every image.
+      std::string plain_diverged, bn_diverged;
+      auto train_step = [&](MultiLayerNet& net, SGD& sgd, const Tensor& xb, const Tensor& tb, std::string& diverged) {
+        if (!diverged.empty()) return;
+        try {
+          net.forward(xb, tb);
+          net.backward();
+          sgd.update(remove_duplicates(net.params()));
+        } catch (const NumericalError& e) {
+          diverged = concat("epoch ", run.epoch.size(), ": ", e.what());
+        }
+      };
       auto record = [&](int epoch) {
         run.epoch.push_back(epoch);
         run.plain.push_back(static_cast<double>(plain.accuracy(train)));
@@ -84,18 +98,16 @@ int main(int argc, char** argv) {
         for (std::size_t step = 0; step < iter_per_epoch; ++step) {
           for (std::size_t& i : indices) i = batch_rng.below(train_samples);  // np.random.choice(N, B)
           train.batch(indices, 0, batch_size, x, t);
-          plain.forward(x, t);
-          plain.backward();
-          sgd_plain.update(remove_duplicates(plain.params()));
-          bn.forward(x, t);
-          bn.backward();
-          sgd_bn.update(remove_duplicates(bn.params()));
+          train_step(plain, sgd_plain, x, t, plain_diverged);
+          train_step(bn, sgd_bn, x, t, bn_diverged);
         }
         record(epoch);
       }
       const std::size_t mid = static_cast<std::size_t>(epochs / 2), last = run.epoch.size() - 1;  // run.epoch[e] = e
       std::printf("%5zu %10.3g | %9.3f %9.3f %9.3f | %9.3f %9.3f %9.3f\n", k + 1, scale, run.plain[1], run.plain[mid],
                   run.plain[last], run.batch_norm[1], run.batch_norm[mid], run.batch_norm[last]);
+      if (!plain_diverged.empty()) std::printf("      without BN, training diverged at %s\n", plain_diverged.c_str());
+      if (!bn_diverged.empty()) std::printf("      with BN, training diverged at %s\n", bn_diverged.c_str());
       std::fflush(stdout);
       char title[32];
       std::snprintf(title, sizeof title, "W std %.3g", scale);
